@@ -1,0 +1,16 @@
+# Warnings are private to each target so that embedders never inherit -Werror.
+function(mmdreg_target_warnings target)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    # GCC 12 reports designated initializers that leave members to their default member
+    # initializers (GCC bug 96868); that is the idiom we want, so only that warning is off.
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Werror
+      -Wno-missing-field-initializers)
+  elseif(MSVC)
+    target_compile_options(${target} PRIVATE /W4 /WX)
+  endif()
+endfunction()
+
+if(MMDREG_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

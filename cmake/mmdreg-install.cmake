@@ -1,0 +1,26 @@
+include(CMakePackageConfigHelpers)
+
+install(TARGETS mmdreg
+  EXPORT mmdregTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+
+set(MMDREG_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/mmdreg)
+install(EXPORT mmdregTargets NAMESPACE mmdreg:: DESTINATION ${MMDREG_CMAKE_DIR})
+configure_package_config_file(
+  ${PROJECT_SOURCE_DIR}/cmake/mmdregConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/mmdregConfig.cmake
+  INSTALL_DESTINATION ${MMDREG_CMAKE_DIR})
+write_basic_package_version_file(
+  ${PROJECT_BINARY_DIR}/mmdregConfigVersion.cmake
+  VERSION ${PROJECT_VERSION}
+  COMPATIBILITY SameMinorVersion)
+install(FILES
+  ${PROJECT_BINARY_DIR}/mmdregConfig.cmake
+  ${PROJECT_BINARY_DIR}/mmdregConfigVersion.cmake
+  DESTINATION ${MMDREG_CMAKE_DIR})
+
+configure_file(${PROJECT_SOURCE_DIR}/cmake/mmdreg.pc.in ${PROJECT_BINARY_DIR}/mmdreg.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/mmdreg.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -1,0 +1,15 @@
+// mmdreg: validate, repair and register Windows Autopilot / Microsoft Managed Desktop devices.
+// This umbrella header includes the whole public C++ API; each concern also has its own header.
+#ifndef MMDREG_HPP
+#define MMDREG_HPP
+
+#include "mmdreg/diagnostics.hpp"
+#include "mmdreg/domain/device.hpp"
+#include "mmdreg/domain/device_name.hpp"
+#include "mmdreg/domain/profiles.hpp"
+#include "mmdreg/domain/random.hpp"
+#include "mmdreg/domain/states.hpp"
+#include "mmdreg/result.hpp"
+#include "mmdreg/version.hpp"
+
+#endif
