@@ -22,5 +22,7 @@ install(FILES
   ${PROJECT_BINARY_DIR}/mmdregConfigVersion.cmake
   DESTINATION ${MMDREG_CMAKE_DIR})
 
+# The .pc file finds its prefix relative to itself, so an installed tree can be moved.
+file(RELATIVE_PATH MMDREG_PC_RELATIVE_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/mmdreg.pc.in ${PROJECT_BINARY_DIR}/mmdreg.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/mmdreg.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
