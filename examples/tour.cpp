@@ -43,7 +43,8 @@ void describe(std::string_view serial, std::string_view tag, mmdreg::random_sour
                 << mmdreg::group_tag_name(parsed.profile, parsed.shared) << "\n";
       return;
     case mmdreg::group_tag_kind::invalid:
-      std::cout << mmdreg::rule_id(mmdreg::rule::group_tag_invalid) << ": " << parsed.reason << "\n";
+      std::cout << mmdreg::rule_id(mmdreg::rule::group_tag_invalid) << ": " << parsed.reason
+                << "\n";
       return;
     case mmdreg::group_tag_kind::legacy:
       std::cout << mmdreg::rule_id(mmdreg::rule::group_tag_legacy)

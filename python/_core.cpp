@@ -56,29 +56,24 @@ PYBIND11_MODULE(_core, m) {
     if (!tag.ok()) throw py::value_error(tag.err().message);
     return std::move(tag).value();
   });
-  m.def("profile_display_name", [](mmdreg::device_profile p) {
-    return std::string(mmdreg::display_name(p));
-  });
+  m.def("profile_display_name",
+        [](mmdreg::device_profile p) { return std::string(mmdreg::display_name(p)); });
   m.def("deployment_profile_name", [](mmdreg::device_profile p, bool shared) {
     return std::string(mmdreg::deployment_profile_name(p, shared));
   });
-  m.def("device_name_template", [](mmdreg::device_profile p) {
-    return std::string(mmdreg::device_name_template(p));
-  });
-  m.def("state_display_name", [](mmdreg::registration_state s) {
-    return std::string(mmdreg::display_name(s));
-  });
-  m.def("error_message", [](mmdreg::registration_error e) {
-    return std::string(mmdreg::message(e));
-  });
+  m.def("device_name_template",
+        [](mmdreg::device_profile p) { return std::string(mmdreg::device_name_template(p)); });
+  m.def("state_display_name",
+        [](mmdreg::registration_state s) { return std::string(mmdreg::display_name(s)); });
+  m.def("error_message",
+        [](mmdreg::registration_error e) { return std::string(mmdreg::message(e)); });
   m.def("autopilot_equivalent", [](mmdreg::registration_error e) {
     const auto a = mmdreg::autopilot_equivalent_of(e);
     return py::make_tuple(std::string(a.name), a.code);
   });
   m.def("ring_group", [](mmdreg::ring r) { return std::string(mmdreg::ring_group(r)); });
-  m.def("profile_group", [](mmdreg::device_profile p) {
-    return std::string(mmdreg::profile_group(p));
-  });
+  m.def("profile_group",
+        [](mmdreg::device_profile p) { return std::string(mmdreg::profile_group(p)); });
   m.attr("ALL_DEVICES_GROUP") = std::string(mmdreg::all_devices_group());
   m.attr("SHARED_DEVICE_MODE_GROUP") = std::string(mmdreg::shared_device_mode_group());
 

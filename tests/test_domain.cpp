@@ -76,11 +76,11 @@ BOOST_AUTO_TEST_CASE(case_slips_name_the_tag_that_was_meant) {
     device_profile profile;
     bool shared;
   };
-  for (const auto& e : {example{"microsoft365managed_standard", device_profile::standard, false},
-                        example{"MICROSOFT365MANAGED_KIOSK-SHARED", device_profile::kiosk, true},
-                        example{"Microsoft365Managed_Standard-shared", device_profile::standard, true},
-                        example{"Microsoft365Managed_sensitivedata", device_profile::sensitive_data,
-                                false}}) {
+  for (const auto& e :
+       {example{"microsoft365managed_standard", device_profile::standard, false},
+        example{"MICROSOFT365MANAGED_KIOSK-SHARED", device_profile::kiosk, true},
+        example{"Microsoft365Managed_Standard-shared", device_profile::standard, true},
+        example{"Microsoft365Managed_sensitivedata", device_profile::sensitive_data, false}}) {
     BOOST_TEST_CONTEXT(e.tag) {
       const auto parsed = parse_group_tag(e.tag);
       BOOST_TEST((parsed.kind == group_tag_kind::case_slip));
@@ -169,7 +169,8 @@ BOOST_AUTO_TEST_CASE(groups_are_distinct_and_rings_parse) {
     all.insert(ring_group(r));
     BOOST_TEST((parse_ring(ring_name(r)) == r));
   }
-  for (auto p : all_device_profiles) all.insert(profile_group(p));
+  for (auto p : all_device_profiles)
+    all.insert(profile_group(p));
   BOOST_TEST(all.size() == 10U);
   BOOST_TEST(ring_group(ring::first) == "Modern Workplace Devices-First");
   BOOST_TEST(ring_group(ring::test) == "Modern Workplace Devices - Test");
@@ -184,7 +185,8 @@ BOOST_AUTO_TEST_CASE(state_names_match_the_spec, *ut::precondition(shared_dir_pr
   const auto rows = testing::spec_table("State");
   BOOST_TEST(rows.size() == 5U);
   std::set<std::string> spec_names;
-  for (const auto& row : rows) spec_names.insert(testing::code(row[0]));
+  for (const auto& row : rows)
+    spec_names.insert(testing::code(row[0]));
   std::set<std::string> ours;
   for (int i = 0; i < 5; ++i) {
     const auto s = static_cast<registration_state>(i);
@@ -229,8 +231,9 @@ BOOST_AUTO_TEST_CASE(messages_are_exact) {
              "Device claimed by another organization");
   BOOST_TEST(autopilot_equivalent_of(registration_error::hardware_hash_not_valid).code == 802);
   BOOST_TEST(autopilot_equivalent_of(registration_error::device_already_registered).code == 806);
-  BOOST_TEST(autopilot_equivalent_of(registration_error::device_claimed_by_another_organization).code ==
-             808);
+  BOOST_TEST(
+      autopilot_equivalent_of(registration_error::device_claimed_by_another_organization).code ==
+      808);
 }
 
 BOOST_AUTO_TEST_CASE(unexpected_error_carries_a_request_id_and_others_do_not) {
@@ -280,10 +283,12 @@ BOOST_AUTO_TEST_CASE(the_random_source_decides_the_digits) {
   std::array<std::array<int, 10>, 11> counts{};
   for (int i = 0; i < 20000; ++i) {
     const auto name = generate_device_name(device_profile::standard, random);
-    for (std::size_t pos = 0; pos < 11; ++pos) ++counts[pos][name[4 + pos] - '0'];
+    for (std::size_t pos = 0; pos < 11; ++pos)
+      ++counts[pos][name[4 + pos] - '0'];
   }
   for (const auto& position : counts)
-    for (int count : position) BOOST_TEST((count > 1700 && count < 2300), count);
+    for (int count : position)
+      BOOST_TEST((count > 1700 && count < 2300), count);
 }
 
 BOOST_AUTO_TEST_CASE(template_checks_refuse_near_misses) {

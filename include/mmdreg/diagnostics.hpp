@@ -65,7 +65,9 @@ std::span<const rule_info> all_rules() noexcept;
 const rule_info& info(rule r) noexcept;
 
 /// The spec's id of a rule ("hash-checksum").
-inline std::string_view rule_id(rule r) noexcept { return info(r).id; }
+inline std::string_view rule_id(rule r) noexcept {
+  return info(r).id;
+}
 
 /// The rule with that spec id, if any (exact, case-sensitive).
 std::optional<rule> parse_rule_id(std::string_view id) noexcept;
@@ -73,8 +75,8 @@ std::optional<rule> parse_rule_id(std::string_view id) noexcept;
 /// "error" or "warning".
 std::string_view severity_name(severity s) noexcept;
 
-/// One finding. `line` is 1-based with the header on line 1 (0 when the finding concerns the file or
-/// the input is not line-based); `column` is the column's header name, empty when there is none.
+/// One finding. `line` is 1-based with the header on line 1 (0 when the finding concerns the file
+/// or the input is not line-based); `column` is the column's header name, empty when there is none.
 struct diagnostic {
   mmdreg::rule rule{};
   mmdreg::severity severity = severity::error;

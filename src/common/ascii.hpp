@@ -33,7 +33,9 @@ constexpr bool contains_nocase(std::string_view s, std::string_view needle) noex
   return false;
 }
 
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
 
 }  // namespace mmdreg::detail
 

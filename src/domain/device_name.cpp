@@ -37,7 +37,8 @@ result<std::string> expand_name_template(std::string_view name_template, random_
   }
   std::string name(t.prefix);
   name.reserve(t.prefix.size() + t.digits);
-  for (std::size_t i = 0; i < t.digits; ++i) name.push_back(static_cast<char>('0' + random.below(10)));
+  for (std::size_t i = 0; i < t.digits; ++i)
+    name.push_back(static_cast<char>('0' + random.below(10)));
   return name;
 }
 

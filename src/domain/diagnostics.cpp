@@ -19,13 +19,11 @@ constexpr std::array<rule_info, 31> kRules{{
     {rule::header_case, "header-case", error,
      "the header matches a dialect only when case is ignored"},
     {rule::header_unknown, "header-unknown", error, "the header matches no dialect"},
-    {rule::too_many_rows, "too-many-rows", error,
-     "more data rows than the dialect's upload limit"},
+    {rule::too_many_rows, "too-many-rows", error, "more data rows than the dialect's upload limit"},
     {rule::quote, "quote", error, "a \" character anywhere in the line"},
     {rule::field_count, "field-count", error, "more or fewer fields than the header"},
     {rule::blank_line, "blank-line", warning, "an empty line (ignored)"},
-    {rule::whitespace, "whitespace", warning,
-     "leading or trailing spaces or tabs around a value"},
+    {rule::whitespace, "whitespace", warning, "leading or trailing spaces or tabs around a value"},
     {rule::required_missing, "required-missing", error, "a required value is empty"},
     {rule::serial_excel_mangled, "serial-excel-mangled", error,
      "the serial has the shape Excel gives a number"},
@@ -34,8 +32,7 @@ constexpr std::array<rule_info, 31> kRules{{
     {rule::template_row, "template-row", error, "a documented sample row left unchanged"},
     {rule::hash_base64, "hash-base64", error, "the hardware hash is not standard base64"},
     {rule::hash_length, "hash-length", error, "decoded length is not 3000 bytes"},
-    {rule::hash_structure, "hash-structure", error,
-     "bad magic, record chain, trailer or padding"},
+    {rule::hash_structure, "hash-structure", error, "bad magic, record chain, trailer or padding"},
     {rule::hash_checksum, "hash-checksum", error, "the SHA-256 in the trailer does not match"},
     {rule::hash_missing_field, "hash-missing-field", error,
      "the serial-number or manufacturer record is missing or empty"},
@@ -62,7 +59,9 @@ constexpr std::array<rule_info, 31> kRules{{
 
 }  // namespace
 
-std::span<const rule_info> all_rules() noexcept { return kRules; }
+std::span<const rule_info> all_rules() noexcept {
+  return kRules;
+}
 
 const rule_info& info(rule r) noexcept {
   const auto index = static_cast<std::size_t>(r) - 1;

@@ -69,8 +69,12 @@ std::string_view invalid_reason(std::string_view tag) noexcept {
 
 }  // namespace
 
-std::string_view display_name(device_profile p) noexcept { return names(p).display; }
-std::string_view tag_token(device_profile p) noexcept { return names(p).token; }
+std::string_view display_name(device_profile p) noexcept {
+  return names(p).display;
+}
+std::string_view tag_token(device_profile p) noexcept {
+  return names(p).token;
+}
 
 std::optional<device_profile> parse_device_profile(std::string_view name) noexcept {
   for (auto p : all_device_profiles)
@@ -125,9 +129,13 @@ std::array<std::string_view, 4> all_deployment_profile_names() noexcept {
           names(device_profile::kiosk).deployment_profile, kSharedDeploymentProfile};
 }
 
-std::string_view device_name_template(device_profile p) noexcept { return names(p).name_template; }
+std::string_view device_name_template(device_profile p) noexcept {
+  return names(p).name_template;
+}
 
-std::string_view ring_name(ring r) noexcept { return kRingNames[static_cast<std::size_t>(r) & 3U]; }
+std::string_view ring_name(ring r) noexcept {
+  return kRingNames[static_cast<std::size_t>(r) & 3U];
+}
 
 std::optional<ring> parse_ring(std::string_view name) noexcept {
   for (std::size_t i = 0; i < kRingNames.size(); ++i)
@@ -135,11 +143,17 @@ std::optional<ring> parse_ring(std::string_view name) noexcept {
   return std::nullopt;
 }
 
-std::string_view all_devices_group() noexcept { return "Modern Workplace Devices-All"; }
+std::string_view all_devices_group() noexcept {
+  return "Modern Workplace Devices-All";
+}
 std::string_view shared_device_mode_group() noexcept {
   return "Modern Workplace Devices - Shared Device Mode";
 }
-std::string_view ring_group(ring r) noexcept { return kRingGroups[static_cast<std::size_t>(r) & 3U]; }
-std::string_view profile_group(device_profile p) noexcept { return names(p).group; }
+std::string_view ring_group(ring r) noexcept {
+  return kRingGroups[static_cast<std::size_t>(r) & 3U];
+}
+std::string_view profile_group(device_profile p) noexcept {
+  return names(p).group;
+}
 
 }  // namespace mmdreg

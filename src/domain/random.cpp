@@ -8,7 +8,8 @@ std::uint64_t random_source::below(std::uint64_t bound) {
   // Rejection sampling: drop the top partial block so every value is equally likely.
   const std::uint64_t limit = UINT64_MAX - (UINT64_MAX % bound);
   std::uint64_t v = next();
-  while (v >= limit) v = next();
+  while (v >= limit)
+    v = next();
   return v % bound;
 }
 

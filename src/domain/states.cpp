@@ -6,8 +6,8 @@
 namespace mmdreg {
 namespace {
 
-constexpr std::array<std::string_view, 5> kStateNames{
-    "Registration Pending", "Registration failed", "Ready for user", "Active", "Inactive"};
+constexpr std::array<std::string_view, 5> kStateNames{"Registration Pending", "Registration failed",
+                                                      "Ready for user", "Active", "Inactive"};
 
 struct error_facts {
   std::string_view message;

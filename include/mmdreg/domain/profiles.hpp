@@ -1,6 +1,6 @@
 // Device profiles, group tags, Autopilot deployment profiles, Entra groups and rings: spec sections
-// 4 and 7. Every name here is defined once, in src/domain/profiles.cpp, and matches the spec byte for
-// byte.
+// 4 and 7. Every name here is defined once, in src/domain/profiles.cpp, and matches the spec byte
+// for byte.
 #ifndef MMDREG_DOMAIN_PROFILES_HPP
 #define MMDREG_DOMAIN_PROFILES_HPP
 
@@ -67,7 +67,8 @@ struct group_tag {
   std::string_view reason;  ///< for invalid: why, as a sentence (static storage)
 };
 
-/// Classifies a tag exactly as written (no trimming: surrounding spaces make it foreign or invalid).
+/// Classifies a tag exactly as written (no trimming: surrounding spaces make it foreign or
+/// invalid).
 group_tag parse_group_tag(std::string_view tag) noexcept;
 
 /// The tag for a profile, e.g. "Microsoft365Managed_Kiosk-Shared". Refuses Power user + shared with
@@ -106,8 +107,9 @@ std::string_view all_devices_group() noexcept;
 std::string_view shared_device_mode_group() noexcept;
 /// The ring group: "Modern Workplace Devices - Test", "Modern Workplace Devices-First", ...
 std::string_view ring_group(ring r) noexcept;
-/// The profile group, e.g. "Modern Workplace Devices - Kiosk". The spec names no spelling for these;
-/// the library follows the " - " style of the Shared Device Mode group and keeps it here only.
+/// The profile group, e.g. "Modern Workplace Devices - Kiosk". The spec names no spelling for
+/// these; the library follows the " - " style of the Shared Device Mode group and keeps it here
+/// only.
 std::string_view profile_group(device_profile p) noexcept;
 
 }  // namespace mmdreg

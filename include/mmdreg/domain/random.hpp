@@ -1,5 +1,5 @@
-// The random source behind generated names and Request IDs, injectable so that simulations and tests
-// are reproducible.
+// The random source behind generated names and Request IDs, injectable so that simulations and
+// tests are reproducible.
 #ifndef MMDREG_DOMAIN_RANDOM_HPP
 #define MMDREG_DOMAIN_RANDOM_HPP
 
@@ -17,7 +17,8 @@ class random_source {
   std::uint64_t below(std::uint64_t bound);
 };
 
-/// A small, fast, seedable generator (SplitMix64): the same seed gives the same sequence everywhere.
+/// A small, fast, seedable generator (SplitMix64): the same seed gives the same sequence
+/// everywhere.
 class seeded_random final : public random_source {
  public:
   explicit seeded_random(std::uint64_t seed) noexcept : state_(seed) {}

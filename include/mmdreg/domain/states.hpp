@@ -1,4 +1,5 @@
-// Registration states and registration errors: spec section 5. Display names and messages are exact.
+// Registration states and registration errors: spec section 5. Display names and messages are
+// exact.
 #ifndef MMDREG_DOMAIN_STATES_HPP
 #define MMDREG_DOMAIN_STATES_HPP
 
@@ -47,8 +48,8 @@ struct autopilot_equivalent {
   int code = 0;           ///< 802, 806, 808; 0 when Autopilot gives no number
 };
 
-/// Device not found has none; Hardware hash not valid is InvalidZtdHardwareHash (802); Device already
-/// registered is ZtdDeviceAlreadyAssigned (806); Device claimed by another organization is
+/// Device not found has none; Hardware hash not valid is InvalidZtdHardwareHash (802); Device
+/// already registered is ZtdDeviceAlreadyAssigned (806); Device claimed by another organization is
 /// ZtdDeviceAssignedToOtherTenant (808); Unexpected error is StorageError (no number).
 autopilot_equivalent autopilot_equivalent_of(registration_error e) noexcept;
 

@@ -132,7 +132,11 @@ bool is_placeholder_serial(std::string_view serial) noexcept;
 /// One requirement of spec section 8 checked against what a hash shows.
 struct readiness_check {
   std::string_view requirement;  ///< e.g. "64-bit, not ARM"
-  enum class verdict : std::uint8_t { met = 0, not_met = 1, unknown = 2 } outcome = verdict::unknown;
+  enum class verdict : std::uint8_t {
+    met = 0,
+    not_met = 1,
+    unknown = 2
+  } outcome = verdict::unknown;
   std::string detail;  ///< what the hash says, e.g. "8 GB RAM"
 };
 
