@@ -1,0 +1,95 @@
+// The boundary between C callers and the C++ library: argument checks, the per-thread last error,
+// and the catch-all that keeps every C++ exception on this side. Internal to capi/.
+#ifndef MMDREG_CAPI_GUARD_HPP
+#define MMDREG_CAPI_GUARD_HPP
+
+#include <cstring>
+#include <exception>
+#include <new>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "mmdreg.h"
+#include "mmdreg/result.hpp"
+
+namespace mmdreg::capi {
+
+/// Records `message` as the calling thread's last error and returns `status`.
+mmdreg_status fail(mmdreg_status status, std::string message) noexcept;
+
+/// Clears the calling thread's last error.
+void clear_error() noexcept;
+
+/// The status code of a C++ error class.
+mmdreg_status status_of(errc code) noexcept;
+
+/// Maps a C++ error value onto a status and records its message.
+inline mmdreg_status fail(const error& e) noexcept {
+  return fail(status_of(e.code), e.message);
+}
+
+/// Runs `body` (which returns mmdreg_status) so that no exception escapes: std::bad_alloc becomes
+/// MMDREG_ENOMEM, anything else MMDREG_EINTERNAL, each with its message recorded.
+template <class Body>
+mmdreg_status guarded(const char* function, Body&& body) noexcept {
+  try {
+    clear_error();
+    return std::forward<Body>(body)();
+  } catch (const std::bad_alloc&) {
+    return fail(MMDREG_ENOMEM, std::string(function) + ": out of memory");
+  } catch (const std::exception& e) {
+    return fail(MMDREG_EINTERNAL, std::string(function) + ": internal error: " + e.what());
+  } catch (...) {
+    return fail(MMDREG_EINTERNAL, std::string(function) + ": internal error");
+  }
+}
+
+/// A C string argument as a view; false (with the error recorded) for NULL with a non-zero length.
+inline bool text_argument(const char* function, const char* name, const char* data, size_t length,
+                          std::string_view& out) noexcept {
+  if (data == nullptr && length != 0) {
+    fail(MMDREG_EINVAL, std::string(function) + ": " + name + " is NULL with a non-zero length");
+    return false;
+  }
+  out = data == nullptr ? std::string_view{} : std::string_view(data, length);
+  return true;
+}
+
+/// Records the error for a NULL pointer argument that must not be NULL.
+inline mmdreg_status null_argument(const char* function, const char* name) noexcept {
+  return fail(MMDREG_EINVAL, std::string(function) + ": " + name + " is NULL");
+}
+
+/// Checks before any work is done that a caller buffer can take `size` characters plus the NUL, so
+/// a too-small buffer consumes nothing (no random draw is lost).
+inline bool has_room(const char* function, size_t size, char* buffer, size_t capacity,
+                     size_t* length, mmdreg_status& status) noexcept {
+  if (length == nullptr) {
+    status = null_argument(function, "length");
+    return false;
+  }
+  if (buffer == nullptr || capacity < size + 1) {
+    *length = size;
+    status = fail(MMDREG_EBUFFER, std::string(function) + ": the buffer holds " +
+                                      std::to_string(buffer == nullptr ? 0 : capacity) +
+                                      " bytes, " + std::to_string(size + 1) + " are needed");
+    return false;
+  }
+  return true;
+}
+
+/// Copies `text` into a caller buffer under the string-out convention of mmdreg.h.
+inline mmdreg_status copy_out(const char* function, std::string_view text, char* buffer,
+                              size_t capacity, size_t* length) noexcept {
+  mmdreg_status status = MMDREG_OK;
+  if (!has_room(function, text.size(), buffer, capacity, length, status)) return status;
+  *length = text.size();
+  std::memcpy(buffer, text.data(), text.size());
+  buffer[text.size()] = '\0';
+  return MMDREG_OK;
+}
+
+}  // namespace mmdreg::capi
+
+#endif
