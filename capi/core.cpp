@@ -82,6 +82,8 @@ const char* mmdreg_status_name(mmdreg_status status) {
       return "buffer too small";
     case MMDREG_ECLOSED:
       return "handle closed";
+    case MMDREG_STATUS_MAX_ENUM:
+      break;
   }
   return "unknown status";
 }

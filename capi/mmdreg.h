@@ -13,6 +13,8 @@
  *   MMDREG_EBUFFER, writes nothing, and still sets `*length` so the caller can retry.
  * - Handles are opaque typed pointers created by mmdreg_<thing>_create* and released by
  *   mmdreg_<thing>_free, which accepts NULL.
+ * - Every enum ends with a *_MAX_ENUM member that is never a valid value: it makes the enum as wide
+ * as an int, so any int a caller passes is representable and answered with MMDREG_EINVAL (or NULL).
  * - After a failure, mmdreg_last_error() gives a message for the calling thread.
  * - No C++ exception ever crosses this boundary: an internal failure is MMDREG_EINTERNAL (or
  *   MMDREG_ENOMEM), with the reason in mmdreg_last_error().
@@ -60,7 +62,8 @@ typedef enum mmdreg_status {
   MMDREG_EINTERNAL = 7,    /**< a bug in mmdreg: mmdreg_last_error() says where */
   MMDREG_ENOMEM = 8,       /**< out of memory */
   MMDREG_EBUFFER = 9,      /**< the caller's buffer is too small: *length holds the size needed */
-  MMDREG_ECLOSED = 10      /**< the handle was closed */
+  MMDREG_ECLOSED = 10,     /**< the handle was closed */
+  MMDREG_STATUS_MAX_ENUM = 0x7FFFFFFF
 } mmdreg_status;
 
 /** The library's release version, e.g. "0.1.0". Static. */
@@ -86,7 +89,8 @@ typedef enum mmdreg_profile {
   MMDREG_PROFILE_STANDARD = 0,
   MMDREG_PROFILE_SENSITIVE_DATA = 1,
   MMDREG_PROFILE_POWER_USER = 2,
-  MMDREG_PROFILE_KIOSK = 3
+  MMDREG_PROFILE_KIOSK = 3,
+  MMDREG_PROFILE_MAX_ENUM = 0x7FFFFFFF
 } mmdreg_profile;
 
 typedef enum mmdreg_group_tag_kind {
@@ -95,7 +99,8 @@ typedef enum mmdreg_group_tag_kind {
   MMDREG_TAG_CASE_SLIP = 2, /**< rule group-tag-case; profile/shared name the tag meant */
   MMDREG_TAG_INVALID = 3,   /**< rule group-tag-invalid; reason says why */
   MMDREG_TAG_LEGACY = 4,    /**< rule group-tag-legacy */
-  MMDREG_TAG_FOREIGN = 5    /**< rule group-tag-foreign */
+  MMDREG_TAG_FOREIGN = 5,   /**< rule group-tag-foreign */
+  MMDREG_TAG_MAX_ENUM = 0x7FFFFFFF
 } mmdreg_group_tag_kind;
 
 /** The classification of a group tag. `reason` is static, "" unless kind is MMDREG_TAG_INVALID. */
@@ -128,7 +133,8 @@ typedef enum mmdreg_ring {
   MMDREG_RING_TEST = 0,
   MMDREG_RING_FIRST = 1,
   MMDREG_RING_FAST = 2,
-  MMDREG_RING_BROAD = 3
+  MMDREG_RING_BROAD = 3,
+  MMDREG_RING_MAX_ENUM = 0x7FFFFFFF
 } mmdreg_ring;
 
 /** "Test", "First", "Fast", "Broad". Static; NULL for an unknown ring. */
@@ -147,7 +153,8 @@ typedef enum mmdreg_state {
   MMDREG_STATE_FAILED = 1,
   MMDREG_STATE_READY_FOR_USER = 2,
   MMDREG_STATE_ACTIVE = 3,
-  MMDREG_STATE_INACTIVE = 4
+  MMDREG_STATE_INACTIVE = 4,
+  MMDREG_STATE_MAX_ENUM = 0x7FFFFFFF
 } mmdreg_state;
 
 /** "Registration Pending", ... Static; NULL for an unknown state. */
@@ -158,7 +165,8 @@ typedef enum mmdreg_registration_error {
   MMDREG_ERROR_HARDWARE_HASH_NOT_VALID = 1,
   MMDREG_ERROR_DEVICE_ALREADY_REGISTERED = 2,
   MMDREG_ERROR_DEVICE_CLAIMED_BY_ANOTHER_ORGANIZATION = 3,
-  MMDREG_ERROR_UNEXPECTED = 4
+  MMDREG_ERROR_UNEXPECTED = 4,
+  MMDREG_ERROR_MAX_ENUM = 0x7FFFFFFF
 } mmdreg_registration_error;
 
 /** "Device not found", ... Static; NULL for an unknown error. */
