@@ -61,7 +61,7 @@ void check_text(std::string_view text) {
   const auto b = detail::base64_decode(text, simd, detail::base64_path::avx2);
   require(a.error == b.error && a.size == b.size);
   require(detail::base64_check(text).error == a.error);
-  if (!a.error) require(std::memcmp(scalar.data(), simd.data(), a.size) == 0);
+  if (!a.error && a.size != 0) require(std::memcmp(scalar.data(), simd.data(), a.size) == 0);
 
   if (const auto repaired = repair_padding(text)) {
     require(problem.has_value());
@@ -78,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_text(std::string_view(reinterpret_cast<const char*>(data), size));
 
   std::vector<std::uint8_t> image(hash_byte_length, 0);
-  std::memcpy(image.data(), data, std::min(size, image.size()));
+  if (size != 0) std::memcpy(image.data(), data, std::min(size, image.size()));
   check_text(detail::base64_encode(image));
 
   const std::size_t end = image[2] | (image[3] << 8);
