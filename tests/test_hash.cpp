@@ -788,6 +788,25 @@ BOOST_AUTO_TEST_CASE(readiness_of_built_hashes) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_tpm_1_2_is_read_and_does_not_meet_the_requirement) {
+  auto bytes = decode_bytes(built(typical_fields()));
+  const std::string_view v20 = "TPM-Version:2.0";
+  const auto at = std::search(bytes.begin(), bytes.end(), v20.begin(), v20.end());
+  BOOST_TEST_REQUIRE((at != bytes.end()));
+  at[12] = '1';
+  at[14] = '2';
+  hardware_hash hash;
+  BOOST_TEST_REQUIRE(!hash.decode(reseal(bytes)));
+  BOOST_TEST(hash.tpm_version() == "1.2");
+  BOOST_TEST(hash.tpm_version_text().starts_with("TPM-Version:1.2 -Level:0"));
+  const auto checks = check_readiness(hash);
+  const auto tpm = std::find_if(checks.begin(), checks.end(),
+                                [](const auto& c) { return c.requirement == "TPM 2.0"; });
+  BOOST_TEST_REQUIRE((tpm != checks.end()));
+  BOOST_TEST((tpm->outcome == readiness_check::verdict::not_met));
+  BOOST_TEST(tpm->detail == "TPM 1.2");
+}
+
 BOOST_AUTO_TEST_CASE(architecture_names) {
   BOOST_TEST(architecture_name(0) == "x86");
   BOOST_TEST(architecture_name(9) == "x64");
