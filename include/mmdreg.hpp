@@ -9,6 +9,7 @@
 #include "mmdreg/domain/profiles.hpp"
 #include "mmdreg/domain/random.hpp"
 #include "mmdreg/domain/states.hpp"
+#include "mmdreg/hash/hardware_hash.hpp"
 #include "mmdreg/result.hpp"
 #include "mmdreg/version.hpp"
 
