@@ -1,0 +1,93 @@
+// Open-addressing tables keyed by 128-bit digests, for duplicate detection over files of any
+// size: one flat array, no per-entry allocation, a few dozen bytes per distinct device. Internal.
+#ifndef MMDREG_SRC_CSV_DIGEST_TABLE_HPP
+#define MMDREG_SRC_CSV_DIGEST_TABLE_HPP
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mmdreg::csv::detail {
+
+/// A 128-bit key. Device identities are SHA-256 digests, so their first 16 bytes are already
+/// uniformly spread; other keys come from mix128.
+struct key128 {
+  std::uint64_t lo = 0, hi = 0;
+  bool operator==(const key128&) const = default;
+};
+
+inline std::uint64_t fmix64(std::uint64_t x) noexcept {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+/// A 128-bit non-cryptographic digest of a byte string (two independently seeded lanes).
+inline key128 mix128(std::string_view s) noexcept {
+  std::uint64_t a = 0x9e3779b97f4a7c15ULL ^ s.size(), b = 0x6a09e667f3bcc909ULL + s.size();
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    a = fmix64(a ^ w) + 0x632be59bd9b4e019ULL;
+    b = fmix64(b + (w * 0x9e3779b97f4a7c15ULL)) ^ a;
+  }
+  std::uint64_t tail = 0;
+  if (s.size() > i) std::memcpy(&tail, s.data() + i, s.size() - i);
+  a = fmix64(a ^ tail ^ 0xa0761d6478bd642fULL);
+  b = fmix64(b ^ tail ^ a);
+  return {a, b};
+}
+
+/// Maps a key128 to a small payload and the (non-zero) line where the key was first seen.
+template <class Payload>
+class digest_table {
+ public:
+  struct entry {
+    key128 key;
+    Payload payload{};
+    std::uint64_t line = 0;  ///< 0 marks an empty slot: data lines are >= 2
+  };
+
+  /// The entry for `key`, inserting {key, payload, line} when absent. The bool says whether it was
+  /// inserted. The pointer is valid until the next call.
+  std::pair<entry*, bool> find_or_insert(const key128& key, const Payload& payload,
+                                         std::uint64_t line) {
+    if ((used_ + 1) * 4 > slots_.size() * 3) grow();
+    auto* e = probe(key);
+    if (e->line != 0) return {e, false};
+    *e = entry{key, payload, line};
+    ++used_;
+    return {e, true};
+  }
+
+  std::size_t size() const noexcept { return used_; }
+
+ private:
+  entry* probe(const key128& key) noexcept {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(key.lo ^ (key.hi >> 7)) & mask;;
+         i = (i + 1) & mask) {
+      auto& e = slots_[i];
+      if (e.line == 0 || e.key == key) return &e;
+    }
+  }
+  void grow() {
+    std::vector<entry> old = std::move(slots_);
+    slots_.assign(old.empty() ? 1024 : old.size() * 2, entry{});
+    for (const auto& e : old)
+      if (e.line != 0) *probe(e.key) = e;
+  }
+
+  std::vector<entry> slots_;
+  std::size_t used_ = 0;
+};
+
+}  // namespace mmdreg::csv::detail
+
+#endif
