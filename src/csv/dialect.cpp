@@ -65,7 +65,12 @@ header_fields split_header(std::string_view line) {
 }
 
 std::string quoted(std::string_view s) {
-  return "\"" + std::string(s) + "\"";
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  out += s;
+  out += '"';
+  return out;
 }
 
 // How far a header is from a layout: differing positions (case ignored) plus the column-count gap.
@@ -109,12 +114,6 @@ std::string_view dialect_id(dialect d) noexcept {
 std::optional<dialect> parse_dialect_id(std::string_view id) noexcept {
   for (std::size_t i = 0; i < kDialectIds.size(); ++i)
     if (kDialectIds[i] == id) return static_cast<dialect>(i);
-  return std::nullopt;
-}
-
-std::optional<std::size_t> layout::index_of(column c) const noexcept {
-  for (std::size_t i = 0; i < column_count; ++i)
-    if (columns[i] == c) return i;
   return std::nullopt;
 }
 

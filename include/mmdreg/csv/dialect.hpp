@@ -50,7 +50,11 @@ struct layout {
   std::array<std::string_view, max_columns> names{};  ///< static storage, exact spelling
 
   /// The position of a column in this layout, if the layout has it.
-  std::optional<std::size_t> index_of(column c) const noexcept;
+  constexpr std::optional<std::size_t> index_of(column c) const noexcept {
+    for (std::size_t i = 0; i < column_count; ++i)
+      if (columns[i] == c) return i;
+    return std::nullopt;
+  }
   /// The header line, without line end: names joined by commas.
   std::string header() const;
   bool operator==(const layout& other) const noexcept {
