@@ -26,13 +26,9 @@ std::string byte_text(std::uint8_t b) {
 
 std::string character_text(unsigned char c) {
   if (c >= 0x21 && c < 0x7F) {
-    // Appended piece by piece: GCC 12 at -O3 reports a false -Wrestrict on the operator+ chain.
-    std::string out = "'";
-    out += static_cast<char>(c);
-    out += "' (";
-    out += byte_text(c);
-    out += ')';
-    return out;
+    char text[16];
+    std::snprintf(text, sizeof text, "'%c' (0x%02X)", c, c);
+    return text;
   }
   if (c == ' ') return "a space (0x20)";
   if (c == '\t') return "a tab (0x09)";
