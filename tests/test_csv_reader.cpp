@@ -244,6 +244,24 @@ BOOST_AUTO_TEST_CASE(file_and_buffer_agree_and_a_missing_file_is_an_io_error) {
     BOOST_TEST(file->diagnostics.size() == buffer.diagnostics.size());
     BOOST_TEST(file->summary.rows == buffer.summary.rows);
   }
+  // Larger than one mapped window (8 MiB per thread): lines cross window boundaries.
+  std::string big = "Manufacturer,Model,Serial Number\n";
+  for (int i = 0; big.size() < (std::size_t{17} << 20); ++i)
+    big += "Maker,Model " + std::string(static_cast<std::size_t>(i % 97), 'x') + ",S" +
+           std::to_string(i) + (i % 1000 == 0 ? ",extra\r\n" : "\r\n");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << big;
+  }
+  const auto buffer = validate_buffer_collect(big);
+  BOOST_TEST(buffer.summary.rejected > 0U);
+  for (unsigned threads : {1U, 2U}) {
+    const auto file = validate_file_collect(path, {.threads = threads});
+    BOOST_TEST_REQUIRE(file.ok());
+    BOOST_TEST(file->summary.rows == buffer.summary.rows);
+    BOOST_TEST(file->summary.rejected == buffer.summary.rejected);
+    BOOST_TEST(file->diagnostics.size() == buffer.diagnostics.size());
+  }
   std::filesystem::remove(path);
   const auto missing = validate_file_collect(path);
   BOOST_TEST(!missing.ok());

@@ -441,7 +441,8 @@ class analyser {
     if (!shown_serial.empty() && !field_has_quote(shown_serial) &&
         is_placeholder_serial(shown_serial))
       add(rule::serial_placeholder, serial_name,
-          "serial " + quoted(shown_serial) + " is a firmware placeholder, not a real serial",
+          (serial.empty() ? "the serial inside the hash " : "serial ") + quoted(shown_serial) +
+              " is a firmware placeholder, not a real serial",
           "have the manufacturer set the SMBIOS serial number, or identify the device by its "
           "hardware hash only");
 

@@ -85,8 +85,11 @@ struct summary {
   text_encoding encoding = text_encoding::ascii;
 };
 
-/// Receives each finding as soon as it is known, in input order (line by line; within a line in
-/// column order, hash findings after the value checks, duplicates last).
+/// Receives each finding as soon as it is known, in input order: file-level encoding findings
+/// first (line 0), then line by line. Within a line: encoding, quote, field count, whitespace (in
+/// column order), required values and partner identity, serial shape, group tag, assigned user,
+/// the hash and its cross-checks, placeholder serial, template row, then duplicates. too-many-rows
+/// comes just before the findings of the first row over the limit; empty-file comes last.
 using diagnostic_sink = std::function<void(const diagnostic&)>;
 /// Receives each data row after its findings were sent, in input order.
 using row_sink = std::function<void(const row&)>;
