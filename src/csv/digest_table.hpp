@@ -68,14 +68,23 @@ class digest_table {
 
   std::size_t size() const noexcept { return used_; }
 
+  /// Starts loading the slot where `key` would be probed first, so that a later find_or_insert
+  /// does not wait for memory. Has no other effect.
+  void prefetch(const key128& key) const noexcept {
+    if (slots_.empty()) return;
+    __builtin_prefetch(&slots_[home(key)]);
+  }
+
  private:
   entry* probe(const key128& key) noexcept {
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = static_cast<std::size_t>(key.lo ^ (key.hi >> 7)) & mask;;
-         i = (i + 1) & mask) {
+    for (std::size_t i = home(key);; i = (i + 1) & mask) {
       auto& e = slots_[i];
       if (e.line == 0 || e.key == key) return &e;
     }
+  }
+  std::size_t home(const key128& key) const noexcept {
+    return static_cast<std::size_t>(key.lo ^ (key.hi >> 7)) & (slots_.size() - 1);
   }
   void grow() {
     std::vector<entry> old = std::move(slots_);

@@ -200,6 +200,24 @@ struct row_work {
   }
 };
 
+detail::key128 identity_key(const device_identity& identity) noexcept {
+  detail::key128 key{};
+  std::memcpy(&key.lo, identity.digest.data(), 8);
+  std::memcpy(&key.hi, identity.digest.data() + 8, 8);
+  return key;
+}
+
+// manufacturer + serial -> the identity first seen with them.
+struct serial_payload {
+  detail::key128 identity;
+};
+
+// The duplicate tables, which commit() fills in input order.
+struct duplicate_tables {
+  detail::digest_table<char> devices;  // identity -> first line
+  detail::digest_table<serial_payload> serials;
+};
+
 // What one thread needs to analyse rows: its own decoder and finding buffer.
 struct worker {
   hardware_hash hash;
@@ -208,7 +226,10 @@ struct worker {
 
 class analyser {
  public:
-  analyser(const layout* l, bool rows_checked) : layout_(l), rows_checked_(rows_checked) {}
+  /// `prefetch_from`: the duplicate tables, when the row is committed right after its analysis
+  /// (single-threaded), so that their slots are loaded while the remaining checks run.
+  analyser(const layout* l, bool rows_checked, const duplicate_tables* prefetch_from)
+      : layout_(l), rows_checked_(rows_checked), prefetch_from_(prefetch_from) {}
 
   void analyse(std::string_view line, std::uint64_t line_no, row_work& w, worker& k,
                std::uint8_t worker_index) const {
@@ -424,6 +445,10 @@ class analyser {
         const auto serial_key = detail::mix128(hash_serial);
         w.serial_key = {detail::fmix64(maker_key.lo ^ (serial_key.lo * 0x9e3779b97f4a7c15ULL)),
                         detail::fmix64(maker_key.hi + serial_key.hi) ^ serial_key.lo};
+        if (prefetch_from_ != nullptr) {
+          prefetch_from_->devices.prefetch(identity_key(w.identity));
+          prefetch_from_->serials.prefetch(w.serial_key);
+        }
         if (!serial.empty() && serial != hash_serial)
           add(rule::hash_serial_mismatch, serial_name,
               "serial " + quoted(serial) + " differs from the serial inside the hash " +
@@ -500,6 +525,7 @@ class analyser {
 
   const layout* layout_;
   bool rows_checked_;
+  const duplicate_tables* prefetch_from_;
   // Set per analyse() call.
   mutable row_work* w_ = nullptr;
   mutable worker* k_ = nullptr;
@@ -538,11 +564,7 @@ struct validator::state {
   std::vector<std::string_view> batch_lines;
   std::vector<row_work> batch_rows;
 
-  detail::digest_table<char> devices;  // identity -> first line
-  struct serial_payload {
-    detail::key128 identity;
-  };
-  detail::digest_table<serial_payload> serials;  // manufacturer + serial -> identity, first line
+  duplicate_tables duplicates;
 
   state(validate_options o, diagnostic_sink d, row_sink r)
       : options(o), on_diagnostic(std::move(d)), on_row(std::move(r)) {
@@ -806,7 +828,8 @@ struct validator::state {
       }
     }
     sum.layout = rows_checked ? l : nullptr;
-    analysers.assign(workers.size(), analyser(sum.layout, rows_checked));
+    analysers.assign(workers.size(), analyser(sum.layout, rows_checked, nullptr));
+    if (options.detect_duplicates) analysers[0] = analyser(sum.layout, rows_checked, &duplicates);
     limit = row_limit(options.target, l->dialect);
   }
 
@@ -831,10 +854,8 @@ struct validator::state {
       emit(diags[i]);
     bool rejected = w.has_error;
     if (options.detect_duplicates && w.hash_valid) {
-      detail::key128 id{};
-      std::memcpy(&id.lo, w.identity.digest.data(), 8);
-      std::memcpy(&id.hi, w.identity.digest.data() + 8, 8);
-      const auto [device, inserted] = devices.find_or_insert(id, 0, w.line);
+      const auto id = identity_key(w.identity);
+      const auto [device, inserted] = duplicates.devices.find_or_insert(id, 0, w.line);
       const auto hash_column = sum.layout->names[*sum.layout->index_of(column::hardware_hash)];
       if (!inserted) {
         rejected = true;
@@ -845,7 +866,7 @@ struct validator::state {
                             std::to_string(device->line) + "; only the first row is processed",
                         "remove this row, or mmdreg merge to keep the latest capture"});
       } else {
-        const auto [other, fresh] = serials.find_or_insert(w.serial_key, {id}, w.line);
+        const auto [other, fresh] = duplicates.serials.find_or_insert(w.serial_key, {id}, w.line);
         if (!fresh && !(other->payload.identity == id)) {
           emit(diagnostic{rule::duplicate_serial, info(rule::duplicate_serial).severity, w.line,
                           std::string(hash_column),
