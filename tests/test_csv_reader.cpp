@@ -1,6 +1,9 @@
 #define BOOST_TEST_MODULE csv_reader
 #include <boost/test/unit_test.hpp>
 
+#include <random>
+
+#include "csv/scan.hpp"
 #include "csv_test_support.hpp"
 #include "mmdreg/csv/dialect.hpp"
 #include "support.hpp"
@@ -154,6 +157,19 @@ BOOST_AUTO_TEST_CASE(utf16_non_ascii_characters_become_unicode_findings_on_their
   }
 }
 
+BOOST_AUTO_TEST_CASE(utf16_appended_to_an_8bit_file_is_reported_on_its_lines) {
+  const auto input = kText + testing::to_utf16("HP,EliteBook,APPENDED\r\n", true, true);
+  const auto run = run_validator(input);
+  BOOST_TEST((run.summary.encoding == text_encoding::ascii));
+  // The UTF-16 line end CR NUL LF NUL leaves a NUL at the start of the next line: two lines.
+  BOOST_TEST(run.count(rule::encoding_utf16) == 2U);
+  BOOST_TEST(run.has(rule::encoding_utf16, 4));
+  BOOST_TEST(run.has(rule::encoding_utf16, 5));
+  BOOST_TEST(run.diagnostics.size() == 2U, "no noise from the NUL-riddled values");
+  BOOST_TEST(run.summary.accepted == 2U);
+  BOOST_TEST(run.summary.rejected == 2U);
+}
+
 BOOST_AUTO_TEST_CASE(utf8_bom_is_reported_and_skipped) {
   const auto run = run_validator("\xEF\xBB\xBF" + kText);
   BOOST_TEST(run.count(rule::encoding_utf8_bom) == 1U);
@@ -244,7 +260,7 @@ BOOST_AUTO_TEST_CASE(file_and_buffer_agree_and_a_missing_file_is_an_io_error) {
     BOOST_TEST(file->diagnostics.size() == buffer.diagnostics.size());
     BOOST_TEST(file->summary.rows == buffer.summary.rows);
   }
-  // Larger than one mapped window (8 MiB per thread): lines cross window boundaries.
+  // Larger than several mapped windows (4 MiB per thread): lines cross window boundaries.
   std::string big = "Manufacturer,Model,Serial Number\n";
   for (int i = 0; big.size() < (std::size_t{17} << 20); ++i)
     big += "Maker,Model " + std::string(static_cast<std::size_t>(i % 97), 'x') + ",S" +
@@ -269,3 +285,23 @@ BOOST_AUTO_TEST_CASE(file_and_buffer_agree_and_a_missing_file_is_an_io_error) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(special_byte_scan_paths_agree) {
+  using mmdreg::csv::detail::scan_path;
+  using mmdreg::csv::detail::scan_special;
+  BOOST_TEST_MESSAGE("AVX2 path available: " << mmdreg::csv::detail::scan_avx2_supported());
+  std::mt19937 random(7);
+  const char specials[] = {'"', '\0', '\x80', '\xC3', '\xFF'};
+  for (std::size_t size = 0; size < 200; ++size) {
+    for (int trial = 0; trial < 20; ++trial) {
+      std::string line(size, 'A');
+      const int count = static_cast<int>(random() % 4);
+      for (int k = 0; k < count && size > 0; ++k)
+        line[random() % size] = specials[random() % sizeof specials];
+      const auto scalar = scan_special(line, scan_path::scalar);
+      BOOST_TEST((scan_special(line, scan_path::avx2) == scalar));
+      BOOST_TEST(scalar.first_quote == line.find('"'));
+      BOOST_TEST(scalar.first_nul == line.find('\0'));
+    }
+  }
+}

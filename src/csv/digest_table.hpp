@@ -4,10 +4,16 @@
 #define MMDREG_SRC_CSV_DIGEST_TABLE_HPP
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <string_view>
 #include <utility>
-#include <vector>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 namespace mmdreg::csv::detail {
 
@@ -44,21 +50,30 @@ inline key128 mix128(std::string_view s) noexcept {
   return {a, b};
 }
 
-/// Maps a key128 to a small payload and the (non-zero) line where the key was first seen.
-template <class Payload>
+/// Where a key is probed first: its bits are already uniformly spread (digests or mix128).
+inline std::uint64_t spread(const key128& key) noexcept {
+  return key.lo ^ (key.hi >> 7);
+}
+inline std::uint64_t spread(std::uint64_t key) noexcept {
+  return key;
+}
+
+/// Maps a Key (key128 or a 64-bit digest) to a small payload and the (non-zero) line where the key
+/// was first seen.
+template <class Key, class Payload>
 class digest_table {
  public:
   struct entry {
-    key128 key;
+    Key key{};
     Payload payload{};
     std::uint64_t line = 0;  ///< 0 marks an empty slot: data lines are >= 2
   };
 
   /// The entry for `key`, inserting {key, payload, line} when absent. The bool says whether it was
   /// inserted. The pointer is valid until the next call.
-  std::pair<entry*, bool> find_or_insert(const key128& key, const Payload& payload,
+  std::pair<entry*, bool> find_or_insert(const Key& key, const Payload& payload,
                                          std::uint64_t line) {
-    if ((used_ + 1) * 4 > slots_.size() * 3) grow();
+    if ((used_ + 1) * 4 > capacity_ * 3) grow();
     auto* e = probe(key);
     if (e->line != 0) return {e, false};
     *e = entry{key, payload, line};
@@ -70,30 +85,56 @@ class digest_table {
 
   /// Starts loading the slot where `key` would be probed first, so that a later find_or_insert
   /// does not wait for memory. Has no other effect.
-  void prefetch(const key128& key) const noexcept {
-    if (slots_.empty()) return;
+  void prefetch(const Key& key) const noexcept {
+    if (capacity_ == 0) return;
     __builtin_prefetch(&slots_[home(key)]);
   }
 
  private:
-  entry* probe(const key128& key) noexcept {
-    const std::size_t mask = slots_.size() - 1;
+  struct free_deleter {
+    void operator()(entry* p) const noexcept { std::free(p); }
+  };
+  using storage = std::unique_ptr<entry[], free_deleter>;
+
+  // Slots are probed at random, so on a large table nearly every probe is a TLB miss with 4 KiB
+  // pages; tables of 2 MiB and more are aligned for (and ask for) huge pages.
+  static storage allocate(std::size_t count) {
+    constexpr std::size_t huge = std::size_t{2} << 20;
+    const std::size_t bytes = count * sizeof(entry);
+    const std::size_t align = bytes >= huge ? huge : 64;
+    const std::size_t rounded = (bytes + align - 1) / align * align;
+    void* p = std::aligned_alloc(align, rounded);
+    if (p == nullptr) throw std::bad_alloc();
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (align == huge) ::madvise(p, rounded, MADV_HUGEPAGE);
+#endif
+    auto* slots = static_cast<entry*>(p);
+    for (std::size_t i = 0; i < count; ++i)
+      new (&slots[i]) entry{};
+    return storage(slots);
+  }
+
+  entry* probe(const Key& key) noexcept {
+    const std::size_t mask = capacity_ - 1;
     for (std::size_t i = home(key);; i = (i + 1) & mask) {
       auto& e = slots_[i];
       if (e.line == 0 || e.key == key) return &e;
     }
   }
-  std::size_t home(const key128& key) const noexcept {
-    return static_cast<std::size_t>(key.lo ^ (key.hi >> 7)) & (slots_.size() - 1);
+  std::size_t home(const Key& key) const noexcept {
+    return static_cast<std::size_t>(spread(key)) & (capacity_ - 1);
   }
   void grow() {
-    std::vector<entry> old = std::move(slots_);
-    slots_.assign(old.empty() ? 1024 : old.size() * 2, entry{});
-    for (const auto& e : old)
-      if (e.line != 0) *probe(e.key) = e;
+    const std::size_t old_capacity = capacity_;
+    storage old = std::move(slots_);
+    capacity_ = old_capacity == 0 ? 1024 : old_capacity * 2;
+    slots_ = allocate(capacity_);
+    for (std::size_t i = 0; i < old_capacity; ++i)
+      if (old[i].line != 0) *probe(old[i].key) = old[i];
   }
 
-  std::vector<entry> slots_;
+  storage slots_;
+  std::size_t capacity_ = 0;
   std::size_t used_ = 0;
 };
 

@@ -15,6 +15,7 @@
 
 #include "common/ascii.hpp"
 #include "csv/digest_table.hpp"
+#include "csv/scan.hpp"
 #include "mmdreg/domain/profiles.hpp"
 
 namespace mmdreg::csv {
@@ -24,6 +25,8 @@ constexpr std::size_t kStoredFields = 16;
 constexpr std::size_t kStoredText = 64;
 constexpr std::size_t kBatchLines = 4096;
 constexpr std::size_t kFileChunk = std::size_t{1} << 20;
+// Mapped per thread and released after use.
+constexpr std::size_t kFileWindow = std::size_t{4} << 20;
 
 // A documented sample row: manufacturer, model, serial.
 struct template_row {
@@ -64,21 +67,6 @@ std::string quoted(std::string_view s) {
   }
   out += '"';
   return out;
-}
-
-// Position of the first byte >= 0x80, or npos. Word at a time: identifiers are almost always
-// ASCII, so this is the common, fast answer.
-std::size_t first_high_byte(std::string_view s) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  std::size_t i = 0;
-  for (; i + 32 <= s.size(); i += 32) {
-    std::uint64_t w[4];
-    std::memcpy(w, p + i, 32);
-    if (((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL) != 0) break;
-  }
-  for (; i < s.size(); ++i)
-    if (p[i] >= 0x80) return i;
-  return std::string_view::npos;
 }
 
 // Whether the bytes at `i` start a well-formed UTF-8 multi-byte sequence.
@@ -189,7 +177,7 @@ struct row_work {
   std::array<std::string_view, kStoredFields> fields{};
   std::size_t diag_begin = 0, diag_end = 0;
   device_identity identity{};
-  detail::key128 serial_key{};
+  std::uint64_t serial_key = 0;
   std::optional<std::chrono::sys_seconds> capture_time;
   std::array<char, kStoredText> hash_serial{}, hash_manufacturer{};
   std::uint8_t hash_serial_len = 0, hash_manufacturer_len = 0;
@@ -207,15 +195,18 @@ detail::key128 identity_key(const device_identity& identity) noexcept {
   return key;
 }
 
-// manufacturer + serial -> the identity first seen with them.
+// manufacturer + serial -> the identity first seen with them. 64 bits of a SHA-256 tell two
+// identities apart well enough for a warning, and keep the entry at 32 bytes.
 struct serial_payload {
-  detail::key128 identity;
+  std::uint64_t identity = 0;
 };
 
 // The duplicate tables, which commit() fills in input order.
+// The device table keeps 128 bits of the identity: a collision there would reject a row. The
+// serial table only feeds a warning, so 64 bits of key and identity keep it at 24 bytes an entry.
 struct duplicate_tables {
-  detail::digest_table<char> devices;  // identity -> first line
-  detail::digest_table<serial_payload> serials;
+  detail::digest_table<detail::key128, char> devices;  // identity -> first line
+  detail::digest_table<std::uint64_t, serial_payload> serials;
 };
 
 // What one thread needs to analyse rows: its own decoder and finding buffer.
@@ -237,7 +228,7 @@ class analyser {
     w.worker = worker_index;
     w.blank = w.has_error = w.hash_valid = false;
     w.identity = {};
-    w.serial_key = {};
+    w.serial_key = 0;
     w.capture_time.reset();
     w.hash_serial_len = w.hash_manufacturer_len = 0;
     w.diag_begin = w.diag_end = k.diags.size();
@@ -254,9 +245,22 @@ class analyser {
       return;
     }
 
+    const auto special = detail::scan_special(line);
+    // NUL bytes inside an 8-bit file are UTF-16 text appended to it (PowerShell's `>>` does
+    // that); its values would only produce noise, so the line gets this one finding.
+    if (special.first_nul != std::string_view::npos) {
+      add(rule::encoding_utf16, {},
+          "line " + std::to_string(line_no) +
+              " contains NUL bytes: UTF-16 text inside an 8-bit file (appended with >> in "
+              "PowerShell?)",
+          std::string(kAsciiFix));
+      w.field_count = 0;
+      w.diag_end = k.diags.size();
+      return;
+    }
     split(line, w);
-    check_encoding(line, w);
-    check_quote(line, w);
+    if (special.first_high != std::string_view::npos) check_encoding(line, special.first_high, w);
+    if (special.first_quote != std::string_view::npos) check_quote(line, special.first_quote, w);
     if (layout_ != nullptr && rows_checked_) check_values(w);
     if (!rows_checked_) w.has_error = true;
     w.diag_end = k.diags.size();
@@ -299,9 +303,7 @@ class analyser {
         diagnostic{r, sev, w_->line, std::string(column), std::move(message), std::move(fix)});
   }
 
-  void check_encoding(std::string_view line, row_work& w) const {
-    const auto first = first_high_byte(line);
-    if (first == std::string_view::npos) return;
+  void check_encoding(std::string_view line, std::size_t first, row_work& w) const {
     bool unicode = false;
     for (auto i = first; i < line.size() && !unicode; ++i)
       if (static_cast<unsigned char>(line[i]) >= 0x80) unicode = utf8_sequence_at(line, i);
@@ -322,10 +324,8 @@ class analyser {
     }
   }
 
-  void check_quote(std::string_view line, row_work& w) const {
-    const auto* q = static_cast<const char*>(std::memchr(line.data(), '"', line.size()));
-    if (q == nullptr) return;
-    const auto index = field_at(w, line, static_cast<std::size_t>(q - line.data()));
+  void check_quote(std::string_view line, std::size_t first, row_work& w) const {
+    const auto index = field_at(w, line, first);
     const auto value = index < kStoredFields && index < w.field_count ? w.fields[index] : line;
     add(rule::quote, column_name(index),
         "value " + quoted(value) + " contains a \" character; quotes are not allowed anywhere",
@@ -443,8 +443,8 @@ class analyser {
         copy_text(w.hash_manufacturer, w.hash_manufacturer_len, hash_manufacturer);
         const auto maker_key = detail::mix128(hash_manufacturer);
         const auto serial_key = detail::mix128(hash_serial);
-        w.serial_key = {detail::fmix64(maker_key.lo ^ (serial_key.lo * 0x9e3779b97f4a7c15ULL)),
-                        detail::fmix64(maker_key.hi + serial_key.hi) ^ serial_key.lo};
+        w.serial_key =
+            detail::fmix64(maker_key.lo ^ (serial_key.lo * 0x9e3779b97f4a7c15ULL)) ^ serial_key.hi;
         if (prefetch_from_ != nullptr) {
           prefetch_from_->devices.prefetch(identity_key(w.identity));
           prefetch_from_->serials.prefetch(w.serial_key);
@@ -866,8 +866,9 @@ struct validator::state {
                             std::to_string(device->line) + "; only the first row is processed",
                         "remove this row, or mmdreg merge to keep the latest capture"});
       } else {
-        const auto [other, fresh] = duplicates.serials.find_or_insert(w.serial_key, {id}, w.line);
-        if (!fresh && !(other->payload.identity == id)) {
+        const auto [other, fresh] =
+            duplicates.serials.find_or_insert(w.serial_key, {id.lo}, w.line);
+        if (!fresh && other->payload.identity != id.lo) {
           emit(diagnostic{rule::duplicate_serial, info(rule::duplicate_serial).severity, w.line,
                           std::string(hash_column),
                           "manufacturer " + quoted(w.manufacturer_text()) + " and serial " +
@@ -949,7 +950,7 @@ result<summary> validate_file(const std::filesystem::path& path, const validate_
     ~closer() { ::close(fd); }
   } close_at_end{fd};
   validator v(options, on_diagnostic, on_row);
-  const auto window = kFileChunk * 8 * std::max(1U, options.threads);
+  const auto window = kFileWindow * std::max(1U, options.threads);
 
   // A regular file is mapped and validated window by window, each window released after use: no
   // copy into a read buffer, and resident memory stays at one window whatever the file size.

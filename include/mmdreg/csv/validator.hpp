@@ -126,7 +126,7 @@ summary validate_buffer(std::string_view content, const validate_options& option
                         const diagnostic_sink& on_diagnostic, const row_sink& on_row = {});
 
 /// Validates a file without ever holding it whole: a regular file is memory-mapped and validated
-/// in windows of 8 MiB per thread, each released after use; anything else (a pipe) is read in
+/// in windows of 4 MiB per thread, each released after use; anything else (a pipe) is read in
 /// chunks of 1 MiB. errc::io when the file cannot be opened or read.
 result<summary> validate_file(const std::filesystem::path& path, const validate_options& options,
                               const diagnostic_sink& on_diagnostic, const row_sink& on_row = {});
