@@ -818,13 +818,6 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(base64)
 
-BOOST_AUTO_TEST_CASE(the_avx2_kernel_is_exercised_here) {
-  if (!detail::base64_avx2_supported())
-    BOOST_TEST_MESSAGE(
-        "this CPU has no AVX2: the avx2 path falls back to scalar and is compared to itself");
-  BOOST_TEST(true);
-}
-
 BOOST_AUTO_TEST_CASE(rfc4648_vectors_on_both_paths) {
   const std::pair<const char*, const char*> vectors[] = {{"", ""},
                                                          {"f", "Zg=="},
@@ -864,6 +857,9 @@ BOOST_AUTO_TEST_CASE(both_paths_decode_random_bytes_back) {
 }
 
 BOOST_AUTO_TEST_CASE(every_invalid_character_at_every_position_is_reported_identically) {
+  if (!detail::base64_avx2_supported())
+    BOOST_TEST_MESSAGE(
+        "no AVX2 on this CPU: the avx2 path falls back to scalar and is compared to itself");
   std::vector<unsigned char> invalid;
   for (int c = 0; c < 256; ++c)
     if (!std::isalnum(c) || c >= 0x80)
