@@ -3,12 +3,14 @@
 #ifndef MMDREG_SRC_CSV_DIGEST_TABLE_HPP
 #define MMDREG_SRC_CSV_DIGEST_TABLE_HPP
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #if defined(__linux__)
@@ -91,27 +93,54 @@ class digest_table {
   }
 
  private:
-  struct free_deleter {
-    void operator()(entry* p) const noexcept { std::free(p); }
-  };
-  using storage = std::unique_ptr<entry[], free_deleter>;
-
   // Slots are probed at random, so on a large table nearly every probe is a TLB miss with 4 KiB
-  // pages; tables of 2 MiB and more are aligned for (and ask for) huge pages.
-  static storage allocate(std::size_t count) {
-    constexpr std::size_t huge = std::size_t{2} << 20;
-    const std::size_t bytes = count * sizeof(entry);
-    const std::size_t align = bytes >= huge ? huge : 64;
-    const std::size_t rounded = (bytes + align - 1) / align * align;
-    void* p = std::aligned_alloc(align, rounded);
-    if (p == nullptr) throw std::bad_alloc();
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (align == huge) ::madvise(p, rounded, MADV_HUGEPAGE);
+  // pages; tables of 2 MiB and more are mapped on their own, aligned for (and asking for) huge
+  // pages, and unmapped when freed, so a table that grew gives its old memory back at once.
+  static constexpr std::size_t huge_page = std::size_t{2} << 20;
+
+  struct release {
+    std::size_t bytes = 0;  // 0: from aligned_alloc
+    void operator()(entry* p) const noexcept {
+#if defined(__linux__)
+      if (bytes != 0) {
+        ::munmap(p, bytes);
+        return;
+      }
 #endif
+      std::free(p);
+    }
+  };
+  static_assert(std::is_trivially_copyable_v<entry> && std::is_trivially_destructible_v<entry>,
+                "slots are zero-filled memory and copied bytewise");
+  using storage = std::unique_ptr<entry[], release>;
+
+  static storage allocate(std::size_t count) {
+    const std::size_t bytes = count * sizeof(entry);
+#if defined(__linux__)
+    if (bytes >= huge_page) {
+      const std::size_t rounded = (bytes + huge_page - 1) / huge_page * huge_page;
+      void* raw = ::mmap(nullptr, rounded + huge_page, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (raw == MAP_FAILED) throw std::bad_alloc();
+      // Keep the 2 MiB-aligned part; give back the rest.
+      const auto start = reinterpret_cast<std::uintptr_t>(raw);
+      const auto aligned = (start + huge_page - 1) / huge_page * huge_page;
+      if (aligned != start) ::munmap(raw, aligned - start);
+      const auto tail = start + rounded + huge_page - (aligned + rounded);
+      if (tail != 0) ::munmap(reinterpret_cast<void*>(aligned + rounded), tail);
+#if defined(MADV_HUGEPAGE)
+      ::madvise(reinterpret_cast<void*>(aligned), rounded, MADV_HUGEPAGE);
+#endif
+      // Anonymous memory is zero, which is an empty slot (line 0, key 0).
+      return storage(reinterpret_cast<entry*>(aligned), release{rounded});
+    }
+#endif
+    void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+    if (p == nullptr) throw std::bad_alloc();
     auto* slots = static_cast<entry*>(p);
     for (std::size_t i = 0; i < count; ++i)
       new (&slots[i]) entry{};
-    return storage(slots);
+    return storage(slots, release{});
   }
 
   entry* probe(const Key& key) noexcept {
