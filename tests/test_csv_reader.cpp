@@ -3,6 +3,7 @@
 
 #include <random>
 
+#include "csv/digest_table.hpp"
 #include "csv/scan.hpp"
 #include "csv_test_support.hpp"
 #include "mmdreg/csv/dialect.hpp"
@@ -303,5 +304,23 @@ BOOST_AUTO_TEST_CASE(special_byte_scan_paths_agree) {
       BOOST_TEST(scalar.first_quote == line.find('"'));
       BOOST_TEST(scalar.first_nul == line.find('\0'));
     }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(duplicate_table_keeps_every_key_across_growth) {
+  // 200,000 entries take the table past 2 MiB, onto its own huge-page mapping.
+  mmdreg::csv::detail::digest_table<mmdreg::csv::detail::key128, char> table;
+  for (std::uint64_t i = 0; i < 200000; ++i) {
+    const auto [entry, inserted] =
+        table.find_or_insert(mmdreg::csv::detail::mix128(std::to_string(i)), 0, i + 2);
+    BOOST_TEST_REQUIRE(inserted);
+    BOOST_TEST_REQUIRE(entry->line == i + 2);
+  }
+  BOOST_TEST(table.size() == 200000U);
+  for (std::uint64_t i = 0; i < 200000; ++i) {
+    const auto [entry, inserted] =
+        table.find_or_insert(mmdreg::csv::detail::mix128(std::to_string(i)), 0, 1);
+    BOOST_TEST_REQUIRE(!inserted);
+    BOOST_TEST_REQUIRE(entry->line == i + 2);
   }
 }
