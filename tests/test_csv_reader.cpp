@@ -1,7 +1,10 @@
 #define BOOST_TEST_MODULE csv_reader
 #include <boost/test/unit_test.hpp>
 
+#include <sys/stat.h>
+
 #include <random>
+#include <thread>
 
 #include "csv/digest_table.hpp"
 #include "csv/scan.hpp"
@@ -323,4 +326,25 @@ BOOST_AUTO_TEST_CASE(duplicate_table_keeps_every_key_across_growth) {
     BOOST_TEST_REQUIRE(!inserted);
     BOOST_TEST_REQUIRE(entry->line == i + 2);
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_pipe_is_read_in_chunks) {
+  const auto fifo = std::filesystem::temp_directory_path() / "mmdreg_test_csv_reader.fifo";
+  std::filesystem::remove(fifo);
+  BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::string text = "Manufacturer,Model,Serial Number\n";
+  for (int i = 0; i < 100000; ++i)
+    text += "Maker,Model,S" + std::to_string(i) + (i % 999 ? "\n" : ",x\n");
+  std::thread producer([&] {
+    std::ofstream out(fifo, std::ios::binary);
+    out << text;
+  });
+  const auto piped = validate_file_collect(fifo);
+  producer.join();
+  std::filesystem::remove(fifo);
+  BOOST_TEST_REQUIRE(piped.ok());
+  const auto buffer = validate_buffer_collect(text);
+  BOOST_TEST(piped->summary.rows == 100000U);
+  BOOST_TEST(piped->summary.rejected == buffer.summary.rejected);
+  BOOST_TEST(piped->diagnostics.size() == buffer.diagnostics.size());
 }

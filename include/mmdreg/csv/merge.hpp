@@ -91,7 +91,10 @@ struct merge_result {
 /// Reads every source (trimming values, dropping blank lines, keeping leading zeros), repairs what
 /// can be repaired losslessly (whitespace, hash padding, the group tag when one is applied),
 /// removes duplicate devices keeping the latest capture, reports conflicts, and splits the rest at
-/// the row limit. Every data row ends in exactly one output file or in `dropped`.
+/// the row limit. Every data row ends in exactly one output file or in `dropped`. Rows without a
+/// hash (partner tuples, product ids) have no device identity: they are kept as they are, neither
+/// deduplicated nor checked for conflicts. Input rows are validated with every rule of the
+/// validator; a row with an error that cannot be repaired is dropped with that rule and message.
 /// errc::invalid_argument for a group tag that is refused or an output dialect without a tag
 /// column given a tag.
 result<merge_result> merge(std::span<const merge_source> sources,
