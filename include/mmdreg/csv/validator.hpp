@@ -91,7 +91,8 @@ struct summary {
 /// the hash and its cross-checks, placeholder serial, template row, then duplicates. too-many-rows
 /// comes just before the findings of the first row over the limit; empty-file comes last.
 using diagnostic_sink = std::function<void(const diagnostic&)>;
-/// Receives each data row after its findings were sent, in input order.
+/// Receives each data row after its findings were sent, in input order. Both sinks are always
+/// called on the thread that called feed() / finish(), whatever the `threads` option.
 using row_sink = std::function<void(const row&)>;
 
 /// Incremental validation: feed the input in chunks of any size (1 byte works), then finish().
