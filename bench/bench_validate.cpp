@@ -124,6 +124,8 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(one.summary.rejected),
       static_cast<unsigned long long>(one.summary.errors),
       static_cast<unsigned long long>(one.summary.warnings));
+  std::printf("1 thread : %.3f s of processor time, %.0f MB per processor-second\n",
+              one.cpu_seconds, bytes / mb / one.cpu_seconds);
   std::printf(
       "2 threads: %.3f s, %.0f MB/s, %.0f rows/s, rejected=%llu (%s the 1-thread run)\n",
       two.seconds, bytes / mb / two.seconds, static_cast<double>(two.summary.rows) / two.seconds,
@@ -132,6 +134,7 @@ int main(int argc, char** argv) {
               two.summary.warnings == one.summary.warnings
           ? "same counts as"
           : "DIFFERENT counts from");
+  std::printf("2 threads: %.3f s of processor time\n", two.cpu_seconds);
   std::printf("peak RSS after the 1-thread run: %.1f MiB; after both: %.1f MiB\n", peak,
               mmdreg::bench::peak_rss_mib());
 
