@@ -348,3 +348,11 @@ BOOST_AUTO_TEST_CASE(a_pipe_is_read_in_chunks) {
   BOOST_TEST(piped->summary.rejected == buffer.summary.rejected);
   BOOST_TEST(piped->diagnostics.size() == buffer.diagnostics.size());
 }
+
+BOOST_AUTO_TEST_CASE(a_finished_validator_refuses_more_input) {
+  validator v({}, [](const diagnostic&) {});
+  v.feed(kPartnerHeader);
+  (void)v.finish();
+  BOOST_CHECK_THROW(v.feed("x"), std::logic_error);
+  BOOST_CHECK_THROW((void)v.finish(), std::logic_error);
+}

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -927,10 +928,12 @@ validator::validator(validator&&) noexcept = default;
 validator& validator::operator=(validator&&) noexcept = default;
 
 void validator::feed(std::string_view chunk) {
+  if (state_->finished) throw std::logic_error("mmdreg::csv::validator::feed after finish");
   if (!chunk.empty()) state_->feed(chunk);
 }
 
 summary validator::finish() {
+  if (state_->finished) throw std::logic_error("mmdreg::csv::validator::finish called twice");
   return state_->finish();
 }
 

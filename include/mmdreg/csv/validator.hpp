@@ -110,10 +110,11 @@ class validator {
   validator(const validator&) = delete;
   validator& operator=(const validator&) = delete;
 
-  /// The next bytes of the input. Views passed to the sinks never outlive this call.
+  /// The next bytes of the input. Views passed to the sinks never outlive this call. Feeding a
+  /// finished validator is a programming error (std::logic_error).
   void feed(std::string_view chunk);
-  /// Ends the input (the last line needs no line end) and returns the counts. The validator must
-  /// not be fed again.
+  /// Ends the input (the last line needs no line end) and returns the counts. Once only
+  /// (std::logic_error on a second call).
   summary finish();
 
  private:
