@@ -1,8 +1,11 @@
 #define BOOST_TEST_MODULE csv_rules
 #include <boost/test/unit_test.hpp>
 
+#include <set>
+
 #include "csv_hashes.hpp"
 #include "csv_test_support.hpp"
+#include "mmdreg/domain/profiles.hpp"
 #include "support.hpp"
 
 using namespace mmdreg;
@@ -373,4 +376,54 @@ BOOST_AUTO_TEST_CASE(real_samples, *boost::unit_test::precondition(testing::shar
     }
   }
   BOOST_TEST(files == 9U);
+}
+
+BOOST_AUTO_TEST_CASE(every_rule_of_the_spec_fires_somewhere) {
+  const auto valid = device_hash("S1");
+  const auto tpm_broken = testing::edited_hash(valid, [](auto& b, const hardware_hash& h) {
+    const auto v = *h.record(11);
+    b[static_cast<std::size_t>(v.data() - h.bytes().data()) + 10] ^= 0xFF;
+  });
+  const auto no_serial = testing::edited_hash(valid, [](auto& b, const hardware_hash& h) {
+    const auto v = *h.record(14);
+    const auto at = static_cast<std::size_t>(v.data() - h.bytes().data());
+    std::fill(b.begin() + at, b.begin() + at + v.size(), 0);
+  });
+  std::string many = kTuple;
+  for (int i = 0; i < 501; ++i)
+    many += "Dell,X,S" + std::to_string(i) + "\r\n";
+  const std::vector<std::pair<std::string, validate_options>> inputs{
+      {testing::to_utf16(one_row("S1"), true, true), {}},
+      {"\xEF\xBB\xBF" + kTuple + "Dell,Lat\xC3\xA9,S1\r\nDell,X,S\xE9\r\n", {}},
+      {"", {}},
+      {"manufacturer,Model,Serial Number\r\n", {}},
+      {"Manufacturer,Model\r\n", {}},
+      {many, {.target = upload_target::intune}},
+      {kTuple + "Dell,\"X\",S1\r\nDell,X\r\n\r\n Dell,X,S1\r\nDell,,S2\r\n", {}},
+      {kTuple + "Dell,X,1.65208E+11\r\nDell,X,Default string\r\n"
+                "SpiralOrbit,ContosoABC,000000000000\r\n",
+       {}},
+      {kAutopilot5 + ap("S1", "*" + valid.substr(1)) + ap("S1", valid.substr(0, 1452)) +
+           ap("S1",
+              testing::edited_hash(valid, [](auto& b, const hardware_hash&) { b[1] = 'X'; })) +
+           ap("S1", testing::edited_hash(
+                        valid, [](auto& b, const hardware_hash&) { b[40] ^= 1; }, false)) +
+           ap("S1", no_serial) + ap("S2", valid) + ap("S1", tpm_broken),
+       {}},
+      {kAutopilot5 + ap("S1", device_hash("S1", "HP", "X", 1, 0)) +
+           ap("S1", device_hash("S1", "HP", "X", 1, 5)) + ap("S1", device_hash("S1", "HP", "X", 2)),
+       {}},
+      {kAutopilot5 + ap("S1", valid, "microsoft365managed_standard") +
+           ap("S2", device_hash("S2"), "Microsoft365Managed_Bogus") +
+           ap("S3", device_hash("S3"), std::string(legacy_group_tag)) +
+           ap("S4", device_hash("S4"), "Sales", "nobody"),
+       {}},
+      {kPartnerCenter + "S1,,,Dell,\r\n", {}},
+  };
+  std::set<rule> seen;
+  for (const auto& [text, options] : inputs)
+    for (const auto& d : run_validator(text, options).diagnostics)
+      seen.insert(d.rule);
+  for (const auto& r : all_rules())
+    BOOST_TEST(seen.count(r.rule) == 1U, r.id);
 }
