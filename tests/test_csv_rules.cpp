@@ -237,6 +237,8 @@ BOOST_AUTO_TEST_CASE(hash_serial_and_tpm_mismatch) {
   run = run_validator(one_row("S1"));
   BOOST_TEST(!run.has(rule::hash_serial_mismatch));
   BOOST_TEST(!run.has(rule::hash_tpm_mismatch));
+  run = run_validator(kAutopilot5 + ap("S1", device_hash("S1   ")));
+  BOOST_TEST(!run.has(rule::hash_serial_mismatch), "firmware padding is no mismatch");
   // Without a TPM there is nothing to compare.
   run = run_validator(kAutopilot5 + ap("S1", device_hash("S1", "Dell Inc.", "X", 1, 0, false)));
   BOOST_TEST(!run.has(rule::hash_tpm_mismatch));

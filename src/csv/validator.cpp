@@ -450,7 +450,8 @@ class analyser {
           prefetch_from_->devices.prefetch(identity_key(w.identity));
           prefetch_from_->serials.prefetch(w.serial_key);
         }
-        if (!serial.empty() && serial != hash_serial)
+        // SMBIOS strings are often space-padded by the firmware; the CSV value was trimmed too.
+        if (!serial.empty() && serial != trim(hash_serial))
           add(rule::hash_serial_mismatch, serial_name,
               "serial " + quoted(serial) + " differs from the serial inside the hash " +
                   quoted(hash_serial),
