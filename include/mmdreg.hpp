@@ -3,6 +3,10 @@
 #ifndef MMDREG_HPP
 #define MMDREG_HPP
 
+#include "mmdreg/csv/dialect.hpp"
+#include "mmdreg/csv/merge.hpp"
+#include "mmdreg/csv/validator.hpp"
+#include "mmdreg/csv/writer.hpp"
 #include "mmdreg/diagnostics.hpp"
 #include "mmdreg/domain/device.hpp"
 #include "mmdreg/domain/device_name.hpp"
