@@ -416,3 +416,16 @@ BOOST_AUTO_TEST_CASE(deregistration_releases_the_identity) {
   BOOST_TEST(taken->accepted == 1U);
   BOOST_TEST((w.e.owner_of(identity_of(1)) == fabrikam));
 }
+
+BOOST_AUTO_TEST_CASE(a_workflow_step_due_at_the_same_instant_as_a_tick_does_not_skip_the_tick) {
+  world w;
+  const auto d = w.ready_device(1);
+  BOOST_TEST_REQUIRE(
+      w.e.change_group_membership(w.admin, w.contoso, d, all_devices_group(), false).ok());
+  // Device 2's Autopilot record falls due exactly at t0 + 1h, the first hourly tick.
+  BOOST_TEST_REQUIRE(w.e.advance_to(t0 + 1h - 60s).ok());
+  const auto second = w.register_manual(2);
+  BOOST_TEST_REQUIRE(w.e.advance_to(t0 + 1h).ok());
+  BOOST_TEST((w.done(second, workflow_step::autopilot_record) == t0 + 1h));
+  BOOST_TEST(in_group(w.e, d, all_devices_group()));
+}

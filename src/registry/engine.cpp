@@ -529,7 +529,12 @@ struct engine::impl {
 
   /// Puts the device's MMD group memberships back to what they must be. Whether anything changed.
   bool reconcile_groups(std::uint32_t id) {
-    const auto want = desired_groups(devices[id - 1]);
+    // Devices that MMD does not manage yet (or failed) belong to no MMD group.
+    const auto& current = devices[id - 1];
+    const auto want =
+        current.state == u8(registration_state::failed) || !is_done(current, workflow_step::groups)
+            ? std::uint16_t{0}
+            : desired_groups(current);
     if (devices[id - 1].groups == want) return false;
     auto& d = touch(id);
     d.groups = want;
@@ -680,10 +685,10 @@ struct engine::impl {
     });
     // 3. Ring and group remediation: exactly one ring, the right groups.
     for_each_live([&](std::uint32_t id, const device_row& d) {
-      if ((d.flags & device_flag::in_blade) == 0 || !is_done(d, workflow_step::groups) ||
-          d.state == u8(registration_state::failed))
-        return;
-      if (d.ring == device_row::no_ring) assign_automatic_ring(id);
+      if ((d.flags & device_flag::in_blade) == 0) return;
+      if (d.ring == device_row::no_ring && is_done(d, workflow_step::groups) &&
+          d.state != u8(registration_state::failed))
+        assign_automatic_ring(id);
       reconcile_groups(id);
     });
     // 4. Validation of every device whose configuration is in place.
@@ -722,8 +727,10 @@ struct engine::impl {
     });
   }
 
+  /// The next hourly tick after the last one that ran. Not derived from the clock: a workflow
+  /// step due at a tick's instant runs first and moves the clock there before the tick runs.
   std::int64_t next_tick() const {
-    return meta.start + ((meta.now - meta.start) / kHour + 1) * kHour;
+    return meta.start + ((meta.jobs_ran_at - meta.start) / kHour + 1) * kHour;
   }
 
   status advance_to(std::int64_t target) {
@@ -747,6 +754,7 @@ struct engine::impl {
       } else {
         s = transact([&]() -> status {
           meta.now = when;
+          meta.jobs_ran_at = when;
           hourly_jobs();
           if ((when - meta.start) % kRenamePeriod == 0) rename_job();
           if ((when - meta.start) % kDay == 0) tag_job();
@@ -1079,6 +1087,7 @@ struct engine::impl {
 engine::engine(const engine_options& options) : impl_(std::make_unique<impl>()) {
   impl_->meta.start = options.start.time_since_epoch().count();
   impl_->meta.now = impl_->meta.start;
+  impl_->meta.jobs_ran_at = impl_->meta.start;
   impl_->meta.seed = options.seed;
   impl_->meta.latencies = options.latencies;
   impl_->rebuild_indexes();

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <utility>
 
 #include "mmdreg/registry/storage.hpp"
 
@@ -16,6 +17,9 @@ void upsert_by_id(std::vector<Row>& rows, const Row& row) {
 
 memory_storage::memory_storage() {
   state_.strings.emplace_back();
+}
+memory_storage::memory_storage(snapshot initial) : state_(std::move(initial)) {
+  if (state_.strings.empty()) state_.strings.emplace_back();
 }
 memory_storage::~memory_storage() = default;
 

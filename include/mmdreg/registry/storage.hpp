@@ -43,7 +43,8 @@ struct registry_meta {
   std::int64_t start =
       0;                 ///< when the engine was created (Unix seconds); job periods count from it
   std::int64_t now = 0;  ///< the simulated clock (Unix seconds)
-  std::uint64_t seed = 0;  ///< every random choice derives from it
+  std::int64_t jobs_ran_at = 0;  ///< the last hourly tick whose jobs ran (start before the first)
+  std::uint64_t seed = 0;        ///< every random choice derives from it
   workflow_latencies latencies;
   bool operator==(const registry_meta&) const = default;
 };
@@ -226,6 +227,8 @@ class storage {
 class memory_storage final : public storage {
  public:
   memory_storage();
+  /// A store that starts with `initial` (e.g. another store's load()): a copy to open elsewhere.
+  explicit memory_storage(snapshot initial);
   ~memory_storage() override;
   status commit(const change_set& batch) override;
   result<snapshot> load() const override;
