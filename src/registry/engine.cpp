@@ -193,11 +193,22 @@ struct engine::impl {
   /// For values shared by many devices (manufacturers, models): stored once.
   std::uint32_t intern(std::string_view s) {
     if (s.empty()) return 0;
-    if (auto it = interned.find(s); it != interned.end()) return it->second;
-    const auto id = append_string(s);
-    interned.emplace(std::string(s), id);
+    // Batches repeat the same few manufacturers and models: look at the last ones first.
+    for (auto id : intern_cache)
+      if (id != 0 && text(id) == s) return id;
+    std::uint32_t id = 0;
+    if (auto it = interned.find(s); it != interned.end()) {
+      id = it->second;
+    } else {
+      id = append_string(s);
+      interned.emplace(std::string(s), id);
+    }
+    intern_cache[intern_next] = id;
+    intern_next = (intern_next + 1) % intern_cache.size();
     return id;
   }
+  std::array<std::uint32_t, 4> intern_cache{};
+  std::size_t intern_next = 0;
 
   // =============================================================================================
   // the device directory
@@ -252,6 +263,7 @@ struct engine::impl {
 
   void rebuild_indexes() {
     interned.clear();
+    intern_cache = {};
     // Only strings that devices use as shared values are interned; re-interning them all is
     // harmless (a duplicate id for equal text is never created afterwards).
     org_index.assign(orgs.size(), {});
@@ -391,11 +403,9 @@ struct engine::impl {
       for (auto id : t.touched_cohorts)
         if (auto it = cohorts.find(id); it != cohorts.end()) cohort_rows.push_back(it->second);
       std::vector<std::pair<std::uint32_t, device_row>> device_rows;
-      device_rows.reserve(t.touched_devices.size() + devices.size() - t.devices);
+      device_rows.reserve(t.touched_devices.size());
       for (auto id : t.touched_devices)
         device_rows.emplace_back(id, devices[id - 1]);
-      for (std::size_t i = t.devices; i < devices.size(); ++i)
-        device_rows.emplace_back(static_cast<std::uint32_t>(i + 1), devices[i]);
       change_set batch{
           .meta = meta,
           .strings = strings,
@@ -407,6 +417,8 @@ struct engine::impl {
           .cohorts = cohort_rows,
           .finished_cohorts = t.finished_cohorts,
           .devices = device_rows,
+          .first_new_device = static_cast<std::uint32_t>(t.devices + 1),
+          .new_devices = std::span(devices).subspan(t.devices),
           .audit = std::span(audit_log).subspan(t.audit),
       };
       outcome = store->commit(batch);

@@ -34,7 +34,14 @@ status memory_storage::commit(const change_set& batch) {
     }
   }
   for (const auto& [id, row] : batch.devices) {
-    if (id == 0) return error{errc::invalid_argument, "memory_storage: device id 0"};
+    if (id == 0 || id > state_.devices.size())
+      return error{errc::invalid_argument,
+                   "memory_storage: device " + std::to_string(id) + " is not stored"};
+  }
+  if (!batch.new_devices.empty() && batch.first_new_device != state_.devices.size() + 1) {
+    return error{errc::invalid_argument,
+                 "memory_storage: new devices start at " + std::to_string(batch.first_new_device) +
+                     ", the store holds " + std::to_string(state_.devices.size())};
   }
   state_.meta = batch.meta;
   for (const auto& s : batch.strings)
@@ -61,10 +68,9 @@ status memory_storage::commit(const change_set& batch) {
     else
       state_.cohorts.insert(at, c);
   }
-  for (const auto& [id, row] : batch.devices) {
-    if (state_.devices.size() < id) state_.devices.resize(id);
+  for (const auto& [id, row] : batch.devices)
     state_.devices[id - 1] = row;
-  }
+  state_.devices.insert(state_.devices.end(), batch.new_devices.begin(), batch.new_devices.end());
   state_.audit.insert(state_.audit.end(), batch.audit.begin(), batch.audit.end());
   ++commits_;
   return {};

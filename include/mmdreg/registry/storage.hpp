@@ -193,7 +193,9 @@ struct change_set {
   std::span<const request_row> requests;
   std::span<const cohort_row> cohorts;
   std::span<const std::uint32_t> finished_cohorts;                ///< cohort ids to delete
-  std::span<const std::pair<std::uint32_t, device_row>> devices;  ///< (device id, row)
+  std::span<const std::pair<std::uint32_t, device_row>> devices;  ///< changed rows: (id, row)
+  std::uint32_t first_new_device = 0;       ///< id of new_devices[0] (ids follow on)
+  std::span<const device_row> new_devices;  ///< rows created by this batch, in id order
   std::span<const audit_entry> audit;
 };
 
