@@ -1,7 +1,10 @@
 #define BOOST_TEST_MODULE registry_access
 #include <boost/test/unit_test.hpp>
 
+#include <filesystem>
+
 #include "registry_fixture.hpp"
+#include "support.hpp"
 
 using namespace mmdreg;
 using namespace mmdreg::testing;
@@ -407,4 +410,72 @@ BOOST_AUTO_TEST_CASE(the_audit_trail_is_queryable_by_device_and_time_and_exporta
       device_fields(1).serial_number +
       "\",\"from\":null,\"to\":\"Registration Pending\",\"cause\":\"registration requested\","
       "\"actor\":\"tenant admin 1\"}"));
+}
+
+namespace {
+/// The hash text of a sample file: its longest base64 run, whatever the file's encoding.
+std::string sample_hash(const std::filesystem::path& file) {
+  std::string ascii;
+  for (char c : mmdreg::testing::read_file(file))
+    if (c != '\0') ascii.push_back(c);
+  std::string best, run;
+  for (char c : ascii + "\n") {
+    const bool base64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
+    if (base64) {
+      run.push_back(c);
+    } else {
+      if (run.size() > best.size()) best = run;
+      run.clear();
+    }
+  }
+  return best;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(real_hardware_hashes_register_by_their_decoded_identity,
+                     *boost::unit_test::precondition(shared_dir_present{})) {
+  world w;
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(*shared_dir() / "hwhash-samples"))
+    if (entry.path().filename().string().starts_with("hwhash-")) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  BOOST_TEST_REQUIRE(files.size() >= 10U);
+  std::vector<batch_entry> batch;
+  std::vector<std::optional<device_identity>> expected;
+  std::vector<std::string> manufacturers;
+  for (const auto& file : files) {
+    batch_entry e;
+    e.record.hardware_hash = sample_hash(file);
+    e.line = static_cast<std::uint32_t>(batch.size() + 2);
+    hardware_hash h;
+    const bool valid = !h.decode(e.record.hardware_hash).has_value();
+    expected.push_back(valid ? std::optional(h.identity()) : std::nullopt);
+    manufacturers.push_back(valid ? std::string(h.manufacturer()) : std::string());
+    batch.push_back(std::move(e));
+  }
+  const auto r = w.e.register_devices(manual_request(w.contoso, batch)).value();
+  std::size_t valid = 0;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    BOOST_TEST_CONTEXT(files[i].filename()) {
+      if (!expected[i]) {
+        BOOST_TEST(message(r.devices[i].failure->error) == "Hardware hash not valid");
+        continue;
+      }
+      ++valid;
+      BOOST_TEST_REQUIRE(!r.devices[i].failure.has_value());
+      BOOST_TEST((w.e.find_device(w.contoso, *expected[i]) == r.devices[i].device));
+      BOOST_TEST(w.e.device(w.admin, w.contoso, *r.devices[i].device).value().manufacturer ==
+                 manufacturers[i]);
+    }
+  }
+  BOOST_TEST(valid >= 9U);
+  BOOST_TEST(!expected[files.size() - 1].has_value() ==
+             files.back().filename().string().starts_with("hwhash-bad"));
+  // The same devices offered by another organization are claimed.
+  const auto again = w.e.register_devices(manual_request(w.fabrikam, batch)).value();
+  for (std::size_t i = 0; i < files.size(); ++i)
+    if (expected[i])
+      BOOST_TEST((again.devices[i].failure->error ==
+                  registration_error::device_claimed_by_another_organization));
 }
