@@ -79,7 +79,7 @@ struct device_outcome {
 
 /// The answer to a registration request.
 struct registration_result {
-  request_number number{};
+  request_number number{};              ///< 0 when the storage failed and nothing was recorded
   std::vector<device_outcome> devices;  ///< in batch order
   std::size_t accepted = 0;
   std::size_t failed = 0;
