@@ -25,8 +25,11 @@ std::string byte_text(std::uint8_t b) {
 }
 
 std::string character_text(unsigned char c) {
-  if (c >= 0x21 && c < 0x7F)
-    return "'" + std::string(1, static_cast<char>(c)) + "' (" + byte_text(c) + ")";
+  if (c >= 0x21 && c < 0x7F) {
+    char text[16];
+    std::snprintf(text, sizeof text, "'%c' (0x%02X)", c, c);
+    return text;
+  }
   if (c == ' ') return "a space (0x20)";
   if (c == '\t') return "a tab (0x09)";
   if (c == '\r' || c == '\n') return "a line break (" + byte_text(c) + ")";
