@@ -22,6 +22,11 @@
 #include "mmdreg/domain/device_name.hpp"
 
 namespace mmdreg::registry {
+
+// The memory budget (under 1 KB per device, storage copy and audit trail included) rests on these.
+static_assert(sizeof(device_row) <= 152, "device_row grew: update the budget in storage.hpp");
+static_assert(sizeof(audit_entry) <= 24, "audit_entry grew: update the budget in types.hpp");
+
 namespace {
 
 constexpr std::int64_t kHour = 3600;
