@@ -14,6 +14,9 @@
 #include "mmdreg/domain/random.hpp"
 #include "mmdreg/domain/states.hpp"
 #include "mmdreg/hash/hardware_hash.hpp"
+#include "mmdreg/registry/engine.hpp"
+#include "mmdreg/registry/storage.hpp"
+#include "mmdreg/registry/types.hpp"
 #include "mmdreg/result.hpp"
 #include "mmdreg/version.hpp"
 
