@@ -41,7 +41,7 @@ enum class hash_record : std::uint16_t {
 /// Processor architecture byte of the version record.
 enum class hash_architecture : std::uint8_t { x86 = 0, x64 = 9, arm64 = 12 };
 
-/// "x86", "x64", "ARM64", or "unknown(N)" spelled by the caller for other values.
+/// "x86", "x64", "ARM64"; empty for any other value (callers spell those "unknown(N)").
 std::string_view architecture_name(std::uint8_t architecture) noexcept;
 
 /// Windows build as stored in the version record.
@@ -95,7 +95,9 @@ class hardware_hash {
   std::string_view manufacturer() const noexcept;   ///< NUL-trimmed; empty when absent
   std::string_view model() const noexcept;          ///< NUL-trimmed; empty when absent
   std::optional<std::array<std::uint8_t, 16>> smbios_uuid() const noexcept;
-  /// The SMBIOS UUID as 8-4-4-4-12 upper-case hex, in SMBIOS byte order; empty when absent.
+  /// The SMBIOS UUID as 8-4-4-4-12 upper-case hex, decoded as SMBIOS 2.6+ stores it (first three
+  /// fields little-endian), i.e. as Windows and dmidecode show it: the stored bytes 44 45 4C 4C 38
+  /// 00 10 54 ... read "4C4C4544-0038-5410-...". Empty when absent.
   std::string smbios_uuid_text() const;
   /// Capture time (u32 seconds since 2000-01-01 UTC); nullopt when the version record is absent.
   std::optional<std::chrono::sys_seconds> capture_time() const noexcept;
@@ -123,6 +125,9 @@ class hardware_hash {
   // A 3000-byte hash holds at most (3000 - 4) / 4 records.
   std::array<std::uint16_t, 749> record_types_{};
   std::array<std::uint16_t, 749> record_offsets_{};
+  // Offset of the first record of each type below 40 (0 = absent: no record starts at 0), so that
+  // the accessors of the known types are O(1).
+  std::array<std::uint16_t, 40> first_record_{};
 };
 
 /// Placeholder serials that firmware leaves in SMBIOS ("Default string", "To be filled by O.E.M.",

@@ -1,0 +1,212 @@
+#include "hash/base64.hpp"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define MMDREG_BASE64_X86 1
+#endif
+
+namespace mmdreg::detail {
+namespace {
+
+constexpr std::size_t no_error = static_cast<std::size_t>(-1);
+constexpr std::uint8_t invalid = 0xFF;
+
+constexpr std::array<std::uint8_t, 256> make_decode_table() {
+  std::array<std::uint8_t, 256> table{};
+  table.fill(invalid);
+  constexpr std::string_view alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (std::size_t i = 0; i < alphabet.size(); ++i)
+    table[static_cast<unsigned char>(alphabet[i])] = static_cast<std::uint8_t>(i);
+  return table;
+}
+constexpr auto decode_table = make_decode_table();
+constexpr char encode_table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+inline std::uint8_t sextet(char c) noexcept {
+  return decode_table[static_cast<unsigned char>(c)];
+}
+
+// Decodes `quads` groups of four alphabet characters. Returns the offset of the first character
+// outside the alphabet (nothing after it is written), or no_error.
+std::size_t decode_quads_scalar(const char* in, std::size_t quads, std::uint8_t* out) noexcept {
+  for (std::size_t q = 0; q < quads; ++q, in += 4, out += 3) {
+    const std::uint32_t a = sextet(in[0]), b = sextet(in[1]), c = sextet(in[2]), d = sextet(in[3]);
+    if (((a | b | c | d) & 0x80U) != 0) {
+      for (std::size_t k = 0; k < 4; ++k)
+        if (sextet(in[k]) == invalid) return q * 4 + k;
+    }
+    const std::uint32_t v = (a << 18) | (b << 12) | (c << 6) | d;
+    out[0] = static_cast<std::uint8_t>(v >> 16);
+    out[1] = static_cast<std::uint8_t>(v >> 8);
+    out[2] = static_cast<std::uint8_t>(v);
+  }
+  return no_error;
+}
+
+#if MMDREG_BASE64_X86
+// All-ones where lo <= c <= hi. Signed compares: bytes >= 0x80 are negative, hence below every
+// range.
+__attribute__((target("avx2"))) inline __m256i in_range(__m256i c, char lo, char hi) noexcept {
+  return _mm256_and_si256(_mm256_cmpgt_epi8(c, _mm256_set1_epi8(static_cast<char>(lo - 1))),
+                          _mm256_cmpgt_epi8(_mm256_set1_epi8(static_cast<char>(hi + 1)), c));
+}
+
+// 32 characters per step. A block holding any non-alphabet character is left to the scalar kernel,
+// which finds the exact offset: the two kernels therefore report the same first error by
+// construction.
+__attribute__((target("avx2"))) std::size_t decode_quads_avx2(const char* in, std::size_t quads,
+                                                              std::uint8_t* out) noexcept {
+  const std::size_t n = quads * 4;
+  std::size_t i = 0;
+  const __m256i pack_bytes =
+      _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1, 2, 1, 0, 6, 5, 4, 10,
+                       9, 8, 14, 13, 12, -1, -1, -1, -1);
+  const __m256i pack_lanes = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
+  for (; i + 32 <= n; i += 32, out += 24) {
+    const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i));
+    const __m256i upper = in_range(c, 'A', 'Z');
+    const __m256i lower = in_range(c, 'a', 'z');
+    const __m256i digit = in_range(c, '0', '9');
+    const __m256i plus = _mm256_cmpeq_epi8(c, _mm256_set1_epi8('+'));
+    const __m256i slash = _mm256_cmpeq_epi8(c, _mm256_set1_epi8('/'));
+    const __m256i valid = _mm256_or_si256(_mm256_or_si256(upper, lower),
+                                          _mm256_or_si256(digit, _mm256_or_si256(plus, slash)));
+    if (_mm256_movemask_epi8(valid) != -1) break;
+    // Character minus its sextet: 'A' 65, 'a' 71, '0' -4, '+' -19, '/' -16.
+    const __m256i shift = _mm256_or_si256(
+        _mm256_or_si256(_mm256_and_si256(upper, _mm256_set1_epi8(-65)),
+                        _mm256_and_si256(lower, _mm256_set1_epi8(-71))),
+        _mm256_or_si256(_mm256_and_si256(digit, _mm256_set1_epi8(4)),
+                        _mm256_or_si256(_mm256_and_si256(plus, _mm256_set1_epi8(19)),
+                                        _mm256_and_si256(slash, _mm256_set1_epi8(16)))));
+    const __m256i sextets = _mm256_add_epi8(c, shift);
+    // Per 32-bit lane: (a*64 + b, c*64 + d) in 16 bits, then a<<18 | b<<12 | c<<6 | d.
+    const __m256i pairs = _mm256_maddubs_epi16(sextets, _mm256_set1_epi32(0x01400140));
+    const __m256i words = _mm256_madd_epi16(pairs, _mm256_set1_epi32(0x00011000));
+    const __m256i packed =
+        _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(words, pack_bytes), pack_lanes);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(packed));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + 16), _mm256_extracti128_si256(packed, 1));
+  }
+  const std::size_t bad = decode_quads_scalar(in + i, (n - i) / 4, out);
+  return bad == no_error ? no_error : i + bad;
+}
+
+bool cpu_has_avx2() noexcept {
+  static const bool has = __builtin_cpu_supports("avx2") != 0;
+  return has;
+}
+#else
+bool cpu_has_avx2() noexcept {
+  return false;
+}
+#endif
+
+std::size_t decode_quads(const char* in, std::size_t quads, std::uint8_t* out,
+                         base64_path path) noexcept {
+#if MMDREG_BASE64_X86
+  if (path != base64_path::scalar && cpu_has_avx2()) return decode_quads_avx2(in, quads, out);
+#else
+  (void)path;
+#endif
+  return decode_quads_scalar(in, quads, out);
+}
+
+base64_error positional_error(std::string_view text, std::size_t offset) noexcept {
+  const auto c = static_cast<unsigned char>(text[offset]);
+  return {c == '=' ? base64_failure::misplaced_padding : base64_failure::bad_character, offset, c};
+}
+
+// Shared by decode and check: `out` is null when only checking, and then the full quads are decoded
+// chunk by chunk into a scratch buffer.
+base64_decoded decode_into(std::string_view text, std::uint8_t* out, base64_path path) noexcept {
+  const std::size_t n = text.size();
+  std::size_t padding = 0;
+  while (padding < n && text[n - 1 - padding] == '=')
+    ++padding;
+  const std::size_t body = n - padding;
+  const std::size_t quads = body / 4;
+
+  std::size_t bad = no_error;
+  if (out != nullptr) {
+    bad = decode_quads(text.data(), quads, out, path);
+  } else {
+    constexpr std::size_t chunk_quads = 1024;
+    std::array<std::uint8_t, chunk_quads * 3> scratch;
+    for (std::size_t q = 0; q < quads && bad == no_error; q += chunk_quads) {
+      const std::size_t count = std::min(chunk_quads, quads - q);
+      bad = decode_quads(text.data() + q * 4, count, scratch.data(), path);
+      if (bad != no_error) bad += q * 4;
+    }
+  }
+  if (bad != no_error) return {0, positional_error(text, bad)};
+  for (std::size_t i = quads * 4; i < body; ++i)
+    if (sextet(text[i]) == invalid) return {0, positional_error(text, i)};
+  if (padding > 2) return {0, base64_error{base64_failure::misplaced_padding, body, '='}};
+  if (n % 4 != 0) return {0, base64_error{base64_failure::bad_length, n, 0}};
+
+  // With n % 4 == 0 and at most two '=', the tail holds 0, 2 or 3 characters.
+  const std::size_t tail = body - quads * 4;
+  std::size_t size = quads * 3;
+  if (tail >= 2) {
+    const char* t = text.data() + quads * 4;
+    const std::uint32_t v = (std::uint32_t{sextet(t[0])} << 18) |
+                            (std::uint32_t{sextet(t[1])} << 12) |
+                            (tail == 3 ? std::uint32_t{sextet(t[2])} << 6 : 0U);
+    if (out != nullptr) {
+      out[size] = static_cast<std::uint8_t>(v >> 16);
+      if (tail == 3) out[size + 1] = static_cast<std::uint8_t>(v >> 8);
+    }
+    size += tail - 1;
+  }
+  return {size, std::nullopt};
+}
+
+}  // namespace
+
+bool base64_avx2_supported() noexcept {
+  return cpu_has_avx2();
+}
+
+base64_decoded base64_decode(std::string_view text, std::span<std::uint8_t> out, base64_path path) {
+  if (out.size() < base64_decoded_capacity(text.size()))
+    throw std::length_error("base64_decode: output buffer smaller than base64_decoded_capacity");
+  return decode_into(text, out.data(), path);
+}
+
+base64_decoded base64_check(std::string_view text, base64_path path) noexcept {
+  return decode_into(text, nullptr, path);
+}
+
+void base64_encode(std::span<const std::uint8_t> bytes, char* out) noexcept {
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3, out += 4) {
+    const std::uint32_t v =
+        (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
+    out[0] = encode_table[(v >> 18) & 63];
+    out[1] = encode_table[(v >> 12) & 63];
+    out[2] = encode_table[(v >> 6) & 63];
+    out[3] = encode_table[v & 63];
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest == 0) return;
+  const std::uint32_t v =
+      (std::uint32_t{bytes[i]} << 16) | (rest == 2 ? std::uint32_t{bytes[i + 1]} << 8 : 0U);
+  out[0] = encode_table[(v >> 18) & 63];
+  out[1] = encode_table[(v >> 12) & 63];
+  out[2] = rest == 2 ? encode_table[(v >> 6) & 63] : '=';
+  out[3] = '=';
+}
+
+std::string base64_encode(std::span<const std::uint8_t> bytes) {
+  std::string text(base64_encoded_size(bytes.size()), '\0');
+  base64_encode(bytes, text.data());
+  return text;
+}
+
+}  // namespace mmdreg::detail
