@@ -1,0 +1,384 @@
+#include <array>
+
+#include "autopilot/json_walk.hpp"
+#include "mmdreg/autopilot/payloads.hpp"
+
+namespace mmdreg::autopilot {
+namespace od = simdjson::ondemand;
+using detail::for_each_element;
+using detail::for_each_member;
+using detail::item_place;
+using detail::read_context;
+using detail::read_root;
+
+namespace {
+
+constexpr std::array<std::string_view, 5> kImportStatusNames{"unknown", "pending", "partial",
+                                                             "complete", "error"};
+constexpr std::array<std::string_view, 5> kBatchStatusNames{"unknown", "queued", "processing",
+                                                            "finished", "finished_with_errors"};
+constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
+
+bool read_state(read_context& context, od::value& value, imported_device_identity& item,
+                const item_place& place) {
+  return for_each_member(context, value, place, "state", [&](std::string_view key, od::value& v) {
+    if (key == "deviceImportStatus") {
+      if (!context.read_string(v, item.status_text, place, "state.deviceImportStatus"))
+        return false;
+      item.status = parse_import_status(item.status_text);
+      return true;
+    }
+    if (key == "deviceRegistrationId")
+      return context.read_string(v, item.device_registration_id, place,
+                                 "state.deviceRegistrationId");
+    if (key == "deviceErrorCode")
+      return context.read_integer(v, item.device_error_code, place, "state.deviceErrorCode");
+    if (key == "deviceErrorName")
+      return context.read_string(v, item.device_error_name, place, "state.deviceErrorName");
+    return true;
+  });
+}
+
+// One member of an importedWindowsAutopilotDeviceIdentity.
+bool read_imported_member(read_context& context, std::string_view key, od::value& v,
+                          imported_device_identity& item, const item_place& place) {
+  if (key == "id") return context.read_string(v, item.id, place, key);
+  if (key == "serialNumber") return context.read_string(v, item.serial_number, place, key);
+  if (key == "productKey") return context.read_string(v, item.product_key, place, key);
+  if (key == "hardwareIdentifier")
+    return context.read_string(v, item.hardware_identifier, place, key);
+  if (key == "groupTag") return context.read_string(v, item.group_tag, place, key);
+  if (key == "assignedUserPrincipalName")
+    return context.read_string(v, item.assigned_user_principal_name, place, key);
+  if (key == "importId") return context.read_string(v, item.import_id, place, key);
+  if (key == "state") return read_state(context, v, item, place);
+  return true;
+}
+
+bool read_imported_item(read_context& context, od::value& value, const item_place& place,
+                        std::vector<imported_device_identity>& out) {
+  imported_device_identity item;
+  const std::size_t offset = context.offset_of(value);
+  const std::size_t issues_before = context.issues->size();
+  bool was_object = true;
+  {
+    od::json_type type{};
+    if (auto code = value.type().get(type); code) return context.fail(code, offset);
+    was_object = type == od::json_type::object;
+  }
+  if (!for_each_member(context, value, place, {}, [&](std::string_view key, od::value& v) {
+        return read_imported_member(context, key, v, item, place);
+      }))
+    return false;
+  if (!was_object) return true;
+  if (item.id.empty()) {
+    if (context.issues->size() == issues_before)
+      context.issue(place.path("id"), offset, "the record has no id; it is left out");
+    return true;
+  }
+  out.push_back(std::move(item));
+  return true;
+}
+
+bool read_autopilot_item(read_context& context, od::value& value, const item_place& place,
+                         std::vector<autopilot_device_identity>& out) {
+  autopilot_device_identity item;
+  const std::size_t offset = context.offset_of(value);
+  od::json_type type{};
+  if (auto code = value.type().get(type); code) return context.fail(code, offset);
+  const std::size_t issues_before = context.issues->size();
+  if (!for_each_member(context, value, place, {}, [&](std::string_view key, od::value& v) {
+        std::string* target = nullptr;
+        switch (key.size() > 0 ? key[0] : '\0') {
+          case 'a':
+            if (key == "azureActiveDirectoryDeviceId")
+              target = &item.azure_active_directory_device_id;
+            break;
+          case 'd':
+            if (key == "deploymentProfileAssignmentStatus")
+              target = &item.deployment_profile_assignment_status;
+            else if (key == "deploymentProfileAssignedDateTime")
+              target = &item.deployment_profile_assigned_date_time;
+            else if (key == "displayName")
+              target = &item.display_name;
+            break;
+          case 'e':
+            if (key == "enrollmentState") target = &item.enrollment_state;
+            break;
+          case 'g':
+            if (key == "groupTag") target = &item.group_tag;
+            break;
+          case 'i':
+            if (key == "id") target = &item.id;
+            break;
+          case 'l':
+            if (key == "lastContactedDateTime") target = &item.last_contacted_date_time;
+            break;
+          case 'm':
+            if (key == "manufacturer")
+              target = &item.manufacturer;
+            else if (key == "model")
+              target = &item.model;
+            else if (key == "managedDeviceId")
+              target = &item.managed_device_id;
+            break;
+          case 'p':
+            if (key == "productKey")
+              target = &item.product_key;
+            else if (key == "purchaseOrderIdentifier")
+              target = &item.purchase_order_identifier;
+            break;
+          case 's':
+            if (key == "serialNumber") target = &item.serial_number;
+            break;
+          case 'u':
+            if (key == "userPrincipalName") target = &item.user_principal_name;
+            break;
+          default:
+            break;
+        }
+        return target == nullptr || context.read_string(v, *target, place, key);
+      }))
+    return false;
+  if (type != od::json_type::object) return true;
+  if (item.id.empty()) {
+    if (context.issues->size() == issues_before)
+      context.issue(place.path("id"), offset, "the device has no id; it is left out");
+    return true;
+  }
+  out.push_back(std::move(item));
+  return true;
+}
+
+}  // namespace
+
+std::string_view import_status_name(import_status s) noexcept {
+  const auto i = static_cast<std::size_t>(s);
+  return i < kImportStatusNames.size() ? kImportStatusNames[i] : std::string_view{};
+}
+
+import_status parse_import_status(std::string_view name) noexcept {
+  for (std::size_t i = 0; i < kImportStatusNames.size(); ++i)
+    if (kImportStatusNames[i] == name) return static_cast<import_status>(i);
+  return import_status::unrecognized;
+}
+
+std::string_view batch_status_name(batch_status s) noexcept {
+  const auto i = static_cast<std::size_t>(s);
+  return i < kBatchStatusNames.size() ? kBatchStatusNames[i] : std::string_view{};
+}
+
+batch_status parse_batch_status(std::string_view name) noexcept {
+  for (std::size_t i = 0; i < kBatchStatusNames.size(); ++i)
+    if (kBatchStatusNames[i] == name) return static_cast<batch_status>(i);
+  return batch_status::unrecognized;
+}
+
+struct payload_reader::impl {
+  json_limits limits;
+  od::parser parser;
+  detail::json_document_buffer buffer;
+  explicit impl(json_limits l) : limits(l), parser(l.max_document_bytes) {}
+};
+
+payload_reader::payload_reader(json_limits limits) : impl_(std::make_unique<impl>(limits)) {}
+payload_reader::~payload_reader() = default;
+payload_reader::payload_reader(payload_reader&&) noexcept = default;
+payload_reader& payload_reader::operator=(payload_reader&&) noexcept = default;
+
+result<imported_identity_page> payload_reader::read_imported_identities(std::string_view json) {
+  imported_identity_page page;
+  imported_device_identity single;
+  bool saw_collection = false;
+  const item_place root_place{"$", kNoIndex};
+  auto outcome = read_root(
+      impl_->parser, impl_->buffer, impl_->limits, json, page.issues,
+      "the importedWindowsAutopilotDeviceIdentity response",
+      [&](read_context& context, od::value& root) {
+        return for_each_member(
+            context, root, root_place, {}, [&](std::string_view key, od::value& v) {
+              if (key == "value") {
+                saw_collection = true;
+                return for_each_element(
+                    context, v, "$.value", impl_->limits.max_items,
+                    [&](std::size_t index, od::value& element) {
+                      return read_imported_item(context, element, {"$.value", index}, page.items);
+                    });
+              }
+              if (key == "@odata.nextLink")
+                return context.read_string(v, page.next_link, root_place, key);
+              return read_imported_member(context, key, v, single, root_place);
+            });
+      });
+  if (!outcome) return outcome.err();
+  if (!saw_collection) {
+    if (single.id.empty())
+      return error{errc::invalid_argument,
+                   "the importedWindowsAutopilotDeviceIdentity response has neither a \"value\" "
+                   "array nor an \"id\": it is not a collection or a record"};
+    page.items.push_back(std::move(single));
+  }
+  return page;
+}
+
+result<std::string> payload_reader::read_autopilot_devices(
+    std::string_view json, std::vector<autopilot_device_identity>& out,
+    std::vector<json_issue>& issues) {
+  std::vector<autopilot_device_identity> devices;
+  std::vector<json_issue> found;
+  std::string next_link;
+  bool saw_collection = false;
+  const item_place root_place{"$", kNoIndex};
+  auto outcome = read_root(
+      impl_->parser, impl_->buffer, impl_->limits, json, found,
+      "the windowsAutopilotDeviceIdentity page", [&](read_context& context, od::value& root) {
+        return for_each_member(
+            context, root, root_place, {}, [&](std::string_view key, od::value& v) {
+              if (key == "value") {
+                saw_collection = true;
+                return for_each_element(
+                    context, v, "$.value", impl_->limits.max_items,
+                    [&](std::size_t index, od::value& element) {
+                      return read_autopilot_item(context, element, {"$.value", index}, devices);
+                    });
+              }
+              if (key == "@odata.nextLink")
+                return context.read_string(v, next_link, root_place, key);
+              return true;
+            });
+      });
+  if (!outcome) return outcome.err();
+  if (!saw_collection)
+    return error{errc::invalid_argument,
+                 "the windowsAutopilotDeviceIdentity page has no \"value\" array"};
+  if (out.empty())
+    out = std::move(devices);
+  else
+    out.insert(out.end(), std::make_move_iterator(devices.begin()),
+               std::make_move_iterator(devices.end()));
+  issues.insert(issues.end(), found.begin(), found.end());
+  return next_link;
+}
+
+result<batch_upload_details> payload_reader::read_batch_status(std::string_view json) {
+  batch_upload_details details;
+  bool saw_status = false;
+  const item_place root_place{"$", kNoIndex};
+  auto outcome = read_root(
+      impl_->parser, impl_->buffer, impl_->limits, json, details.issues,
+      "the Partner Center batch status", [&](read_context& context, od::value& root) {
+        return for_each_member(
+            context, root, root_place, {}, [&](std::string_view key, od::value& v) {
+              if (key == "batchTrackingId")
+                return context.read_string(v, details.batch_tracking_id, root_place, key);
+              if (key == "status") {
+                saw_status = true;
+                if (!context.read_string(v, details.status_text, root_place, key)) return false;
+                details.status = parse_batch_status(details.status_text);
+                return true;
+              }
+              if (key == "startedTime")
+                return context.read_string(v, details.started_time, root_place, key);
+              if (key == "completedTime")
+                return context.read_string(v, details.completed_time, root_place, key);
+              if (key != "devicesStatus") return true;
+              return for_each_element(
+                  context, v, "$.devicesStatus", impl_->limits.max_items,
+                  [&](std::size_t index, od::value& element) {
+                    const item_place place{"$.devicesStatus", index};
+                    device_upload_details device;
+                    const bool read = for_each_member(
+                        context, element, place, {}, [&](std::string_view name, od::value& field) {
+                          if (name == "deviceId")
+                            return context.read_string(field, device.device_id, place, name);
+                          if (name == "serialNumber")
+                            return context.read_string(field, device.serial_number, place, name);
+                          if (name == "productKey")
+                            return context.read_string(field, device.product_key, place, name);
+                          if (name == "status") {
+                            if (!context.read_string(field, device.status_text, place, name))
+                              return false;
+                            device.status = parse_batch_status(device.status_text);
+                            return true;
+                          }
+                          if (name == "errorCode")
+                            return context.read_scalar_text(field, device.error_code, place, name);
+                          if (name == "errorDescription")
+                            return context.read_string(field, device.error_description, place,
+                                                       name);
+                          return true;
+                        });
+                    if (!read) return false;
+                    if (!device.error_code.empty() || !device.error_description.empty()) {
+                      std::int64_t code = 0;
+                      for (const char c : device.error_code) {
+                        if (c < '0' || c > '9' || code > 1'000'000'000) {
+                          code = 0;
+                          break;
+                        }
+                        code = code * 10 + (c - '0');
+                      }
+                      // Partner Center sends either the number or the name in errorCode.
+                      device.error = classify_service_error(
+                          code,
+                          code == 0 ? std::string_view(device.error_code) : std::string_view{});
+                    }
+                    details.devices.push_back(std::move(device));
+                    return true;
+                  });
+            });
+      });
+  if (!outcome) return outcome.err();
+  if (!saw_status)
+    return error{errc::invalid_argument, "the Partner Center batch status has no \"status\""};
+  if (details.status == batch_status::unrecognized)
+    details.issues.push_back({"$.status", 0,
+                              "unrecognized batch status \"" + details.status_text.substr(0, 64) +
+                                  "\"; treated as still in progress"});
+  return details;
+}
+
+std::optional<std::pair<std::string, std::string>> payload_reader::read_graph_error(
+    std::string_view json) {
+  std::vector<json_issue> issues;
+  std::string code, message;
+  bool saw_error = false;
+  const item_place root_place{"$", kNoIndex};
+  auto outcome =
+      read_root(impl_->parser, impl_->buffer, impl_->limits, json, issues, "the error body",
+                [&](read_context& context, od::value& root) {
+                  return for_each_member(
+                      context, root, root_place, {}, [&](std::string_view key, od::value& v) {
+                        if (key != "error") return true;
+                        saw_error = true;
+                        const item_place place{"$.error", kNoIndex};
+                        return for_each_member(
+                            context, v, place, {}, [&](std::string_view name, od::value& field) {
+                              if (name == "code")
+                                return context.read_string(field, code, place, name);
+                              if (name == "message")
+                                return context.read_string(field, message, place, name);
+                              return true;
+                            });
+                      });
+                });
+  if (!outcome || !saw_error) return std::nullopt;
+  return std::pair{std::move(code), std::move(message)};
+}
+
+status autopilot_device_listing::add_page(std::string_view json, const json_limits& limits) {
+  payload_reader reader(limits);
+  std::vector<json_issue> page_issues;
+  auto next = reader.read_autopilot_devices(json, devices_, page_issues);
+  if (!next) return next.err();
+  const std::string prefix = "page[" + std::to_string(pages_) + "]";
+  for (auto& issue : page_issues) {
+    issue.path.insert(0, prefix);
+    issues_.push_back(std::move(issue));
+  }
+  next_link_ = std::move(*next);
+  ++pages_;
+  return {};
+}
+
+}  // namespace mmdreg::autopilot
