@@ -10,6 +10,12 @@
 #include "autopilot/json_text.hpp"
 #include "common/ascii.hpp"
 
+// GCC 12 at -O3 reports a false -Wrestrict inside std::string's operator+ (GCC bug 105329); the
+// message-building code here is plain string concatenation.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
+
 namespace mmdreg::autopilot {
 namespace {
 
@@ -292,6 +298,7 @@ void import_session::accept_import(const http_response& response, session_time n
         }
         used[match] = true;
         device.import_id = page->items[match].id;
+        by_import_id_.emplace(device.import_id, sent[k]);
         settle(device, page->items[match]);
       }
     }
@@ -362,13 +369,10 @@ void import_session::accept_poll(const http_response& response, session_time now
     retry_round(page.err().message);
     return;
   }
-  std::unordered_map<std::string_view, std::size_t> tracked;
-  for (std::size_t i = 0; i < devices_.size(); ++i)
-    if (!devices_[i].import_id.empty() && !devices_[i].final)
-      tracked.emplace(devices_[i].import_id, i);
   for (const auto& record : page->items) {
-    const auto it = tracked.find(record.id);
-    if (it != tracked.end()) settle(devices_[it->second], record);
+    const auto it = by_import_id_.find(record.id);
+    if (it != by_import_id_.end() && !devices_[it->second].final)
+      settle(devices_[it->second], record);
   }
   for (auto& issue : page->issues) {
     issue.path.insert(0, "poll ");

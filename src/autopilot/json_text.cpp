@@ -3,6 +3,12 @@
 #include <charconv>
 #include <cstring>
 
+// GCC 12 at -O3 reports a false -Wrestrict inside std::string's operator+ (GCC bug 105329); the
+// message-building code here is plain string concatenation.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
+
 namespace mmdreg::autopilot::detail {
 namespace od = simdjson::ondemand;
 
@@ -163,23 +169,33 @@ bool recoverable(simdjson::error_code code) noexcept {
 
 }  // namespace
 
+bool read_context::read_string_view(od::value& value, std::string_view& out,
+                                    const item_place& place, std::string_view member) {
+  // The common case first: one call, no type probe, no location lookup.
+  std::string_view text;
+  const auto code = value.get_string().get(text);
+  if (code == simdjson::SUCCESS) {
+    out = text;
+    return true;
+  }
+  const std::size_t offset = offset_of(value);
+  if (code != simdjson::INCORRECT_TYPE) return fail(code, offset);
+  od::json_type type{};
+  if (auto type_code = value.type().get(type); type_code) return fail(type_code, offset);
+  if (type == od::json_type::null) {
+    out = {};
+    return true;
+  }
+  issue(place.path(member), offset,
+        "expected a string, found " + std::string(json_type_name(type)));
+  return true;
+}
+
 bool read_context::read_string(od::value& value, std::string& out, const item_place& place,
                                std::string_view member) {
-  const std::size_t offset = offset_of(value);
-  od::json_type type{};
-  if (auto code = value.type().get(type); code) return fail(code, offset);
-  if (type == od::json_type::null) {
-    out.clear();
-    return true;
-  }
-  if (type != od::json_type::string) {
-    issue(place.path(member), offset,
-          "expected a string, found " + std::string(json_type_name(type)));
-    return true;
-  }
-  std::string_view text;
-  if (auto code = value.get_string().get(text); code) return fail(code, offset);
-  out.assign(text);
+  std::string_view text = out;
+  if (!read_string_view(value, text, place, member)) return false;
+  if (text.data() != out.data()) out.assign(text);
   return true;
 }
 

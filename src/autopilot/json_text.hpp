@@ -59,6 +59,9 @@ struct read_context {
   /// unchanged. Returns false only on a fatal error.
   bool read_string(simdjson::ondemand::value& value, std::string& out, const item_place& place,
                    std::string_view member);
+  /// As read_string, into a view of the parser's string buffer (valid until the next document).
+  bool read_string_view(simdjson::ondemand::value& value, std::string_view& out,
+                        const item_place& place, std::string_view member);
   /// Reads an integer; a string of decimal digits is accepted too. Otherwise as read_string.
   bool read_integer(simdjson::ondemand::value& value, std::int64_t& out, const item_place& place,
                     std::string_view member);

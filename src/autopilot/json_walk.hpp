@@ -27,8 +27,15 @@ bool for_each_member(read_context& context, od::value& value, const item_place& 
   for (auto member_result : object) {
     od::field field;
     if (auto code = std::move(member_result).get(field); code) return context.fail(code, offset);
-    std::string_view key;
-    if (auto code = field.unescaped_key().get(key); code) return context.fail(code, offset);
+    // Keys without escapes (all that Graph and Partner Center send) are read in place; only a key
+    // with a backslash is unescaped into the parser's buffer.
+    const char* raw = field.key().raw();
+    const char* end = raw;
+    while (*end != '"' && *end != '\\')
+      ++end;
+    std::string_view key(raw, static_cast<std::size_t>(end - raw));
+    if (*end == '\\')
+      if (auto code = field.unescaped_key().get(key); code) return context.fail(code, offset);
     if (!on_field(key, field.value())) return false;
   }
   return true;

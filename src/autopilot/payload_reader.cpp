@@ -1,7 +1,14 @@
 #include <array>
+#include <functional>
 
 #include "autopilot/json_walk.hpp"
 #include "mmdreg/autopilot/payloads.hpp"
+
+// GCC 12 at -O3 reports a false -Wrestrict inside std::string's operator+ (GCC bug 105329); the
+// message-building code here is plain string concatenation.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
 
 namespace mmdreg::autopilot {
 namespace od = simdjson::ondemand;
@@ -80,64 +87,54 @@ bool read_imported_item(read_context& context, od::value& value, const item_plac
   return true;
 }
 
+// The members of windowsAutopilotDeviceIdentity the library reads, in one table for the view and
+// the owning record.
+struct autopilot_member {
+  std::string_view name;
+  std::string_view autopilot_device_view::*view;
+  std::string autopilot_device_identity::*owned;
+};
+constexpr autopilot_member kAutopilotMembers[] = {
+    {"id", &autopilot_device_view::id, &autopilot_device_identity::id},
+    {"serialNumber", &autopilot_device_view::serial_number,
+     &autopilot_device_identity::serial_number},
+    {"productKey", &autopilot_device_view::product_key, &autopilot_device_identity::product_key},
+    {"manufacturer", &autopilot_device_view::manufacturer,
+     &autopilot_device_identity::manufacturer},
+    {"model", &autopilot_device_view::model, &autopilot_device_identity::model},
+    {"groupTag", &autopilot_device_view::group_tag, &autopilot_device_identity::group_tag},
+    {"purchaseOrderIdentifier", &autopilot_device_view::purchase_order_identifier,
+     &autopilot_device_identity::purchase_order_identifier},
+    {"enrollmentState", &autopilot_device_view::enrollment_state,
+     &autopilot_device_identity::enrollment_state},
+    {"deploymentProfileAssignmentStatus",
+     &autopilot_device_view::deployment_profile_assignment_status,
+     &autopilot_device_identity::deployment_profile_assignment_status},
+    {"deploymentProfileAssignedDateTime",
+     &autopilot_device_view::deployment_profile_assigned_date_time,
+     &autopilot_device_identity::deployment_profile_assigned_date_time},
+    {"lastContactedDateTime", &autopilot_device_view::last_contacted_date_time,
+     &autopilot_device_identity::last_contacted_date_time},
+    {"userPrincipalName", &autopilot_device_view::user_principal_name,
+     &autopilot_device_identity::user_principal_name},
+    {"azureActiveDirectoryDeviceId", &autopilot_device_view::azure_active_directory_device_id,
+     &autopilot_device_identity::azure_active_directory_device_id},
+    {"managedDeviceId", &autopilot_device_view::managed_device_id,
+     &autopilot_device_identity::managed_device_id},
+    {"displayName", &autopilot_device_view::display_name, &autopilot_device_identity::display_name},
+};
+
 bool read_autopilot_item(read_context& context, od::value& value, const item_place& place,
-                         std::vector<autopilot_device_identity>& out) {
-  autopilot_device_identity item;
+                         const std::function<void(const autopilot_device_view&)>& on_device) {
+  autopilot_device_view item;
   const std::size_t offset = context.offset_of(value);
   od::json_type type{};
   if (auto code = value.type().get(type); code) return context.fail(code, offset);
   const std::size_t issues_before = context.issues->size();
   if (!for_each_member(context, value, place, {}, [&](std::string_view key, od::value& v) {
-        std::string* target = nullptr;
-        switch (key.size() > 0 ? key[0] : '\0') {
-          case 'a':
-            if (key == "azureActiveDirectoryDeviceId")
-              target = &item.azure_active_directory_device_id;
-            break;
-          case 'd':
-            if (key == "deploymentProfileAssignmentStatus")
-              target = &item.deployment_profile_assignment_status;
-            else if (key == "deploymentProfileAssignedDateTime")
-              target = &item.deployment_profile_assigned_date_time;
-            else if (key == "displayName")
-              target = &item.display_name;
-            break;
-          case 'e':
-            if (key == "enrollmentState") target = &item.enrollment_state;
-            break;
-          case 'g':
-            if (key == "groupTag") target = &item.group_tag;
-            break;
-          case 'i':
-            if (key == "id") target = &item.id;
-            break;
-          case 'l':
-            if (key == "lastContactedDateTime") target = &item.last_contacted_date_time;
-            break;
-          case 'm':
-            if (key == "manufacturer")
-              target = &item.manufacturer;
-            else if (key == "model")
-              target = &item.model;
-            else if (key == "managedDeviceId")
-              target = &item.managed_device_id;
-            break;
-          case 'p':
-            if (key == "productKey")
-              target = &item.product_key;
-            else if (key == "purchaseOrderIdentifier")
-              target = &item.purchase_order_identifier;
-            break;
-          case 's':
-            if (key == "serialNumber") target = &item.serial_number;
-            break;
-          case 'u':
-            if (key == "userPrincipalName") target = &item.user_principal_name;
-            break;
-          default:
-            break;
-        }
-        return target == nullptr || context.read_string(v, *target, place, key);
+        for (const auto& member : kAutopilotMembers)
+          if (member.name == key) return context.read_string_view(v, item.*member.view, place, key);
+        return true;
       }))
     return false;
   if (type != od::json_type::object) return true;
@@ -146,7 +143,7 @@ bool read_autopilot_item(read_context& context, od::value& value, const item_pla
       context.issue(place.path("id"), offset, "the device has no id; it is left out");
     return true;
   }
-  out.push_back(std::move(item));
+  on_device(item);
   return true;
 }
 
@@ -221,16 +218,21 @@ result<imported_identity_page> payload_reader::read_imported_identities(std::str
   return page;
 }
 
-result<std::string> payload_reader::read_autopilot_devices(
-    std::string_view json, std::vector<autopilot_device_identity>& out,
+autopilot_device_identity autopilot_device_view::to_owned() const {
+  autopilot_device_identity owned;
+  for (const auto& member : kAutopilotMembers)
+    owned.*member.owned = this->*member.view;
+  return owned;
+}
+
+result<std::string> payload_reader::for_each_autopilot_device(
+    std::string_view json, const std::function<void(const autopilot_device_view&)>& on_device,
     std::vector<json_issue>& issues) {
-  std::vector<autopilot_device_identity> devices;
-  std::vector<json_issue> found;
   std::string next_link;
   bool saw_collection = false;
   const item_place root_place{"$", kNoIndex};
   auto outcome = read_root(
-      impl_->parser, impl_->buffer, impl_->limits, json, found,
+      impl_->parser, impl_->buffer, impl_->limits, json, issues,
       "the windowsAutopilotDeviceIdentity page", [&](read_context& context, od::value& root) {
         return for_each_member(
             context, root, root_place, {}, [&](std::string_view key, od::value& v) {
@@ -239,7 +241,7 @@ result<std::string> payload_reader::read_autopilot_devices(
                 return for_each_element(
                     context, v, "$.value", impl_->limits.max_items,
                     [&](std::size_t index, od::value& element) {
-                      return read_autopilot_item(context, element, {"$.value", index}, devices);
+                      return read_autopilot_item(context, element, {"$.value", index}, on_device);
                     });
               }
               if (key == "@odata.nextLink")
@@ -251,13 +253,21 @@ result<std::string> payload_reader::read_autopilot_devices(
   if (!saw_collection)
     return error{errc::invalid_argument,
                  "the windowsAutopilotDeviceIdentity page has no \"value\" array"};
-  if (out.empty())
-    out = std::move(devices);
-  else
-    out.insert(out.end(), std::make_move_iterator(devices.begin()),
-               std::make_move_iterator(devices.end()));
-  issues.insert(issues.end(), found.begin(), found.end());
   return next_link;
+}
+
+result<std::string> payload_reader::read_autopilot_devices(
+    std::string_view json, std::vector<autopilot_device_identity>& out,
+    std::vector<json_issue>& issues) {
+  const std::size_t devices_before = out.size();
+  const std::size_t issues_before = issues.size();
+  auto next = for_each_autopilot_device(
+      json, [&](const autopilot_device_view& device) { out.push_back(device.to_owned()); }, issues);
+  if (!next) {
+    out.resize(devices_before);
+    issues.resize(issues_before);
+  }
+  return next;
 }
 
 result<batch_upload_details> payload_reader::read_batch_status(std::string_view json) {

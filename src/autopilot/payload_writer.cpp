@@ -4,6 +4,12 @@
 #include "hash/base64.hpp"
 #include "mmdreg/autopilot/payloads.hpp"
 
+// GCC 12 at -O3 reports a false -Wrestrict inside std::string's operator+ (GCC bug 105329); the
+// message-building code here is plain string concatenation.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
+
 namespace mmdreg::autopilot {
 namespace {
 

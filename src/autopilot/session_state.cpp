@@ -10,6 +10,12 @@
 #include "hash/base64.hpp"
 #include "mmdreg/autopilot/import_session.hpp"
 
+// GCC 12 at -O3 reports a false -Wrestrict inside std::string's operator+ (GCC bug 105329); the
+// message-building code here is plain string concatenation.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
+
 namespace mmdreg::autopilot {
 namespace {
 
@@ -265,6 +271,9 @@ result<import_session> import_session::restore(std::string_view saved) {
     session.issues_.push_back({in.text(i, "path"), in.count(i, "offset"), in.text(i, "message")});
   }
   if (!in.problem.empty()) return refuse(in.problem);
+  for (std::size_t i = 0; i < session.devices_.size(); ++i)
+    if (!session.devices_[i].import_id.empty())
+      session.by_import_id_.emplace(session.devices_[i].import_id, i);
   // Cursors must point inside the device list, or the next request would read past it.
   if (session.next_batch_ > session.batch_count() ||
       (session.phase_ == phase::importing && session.next_batch_ >= session.batch_count()) ||

@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -169,6 +170,8 @@ class import_session {
   std::size_t cleanup_cursor_ = 0;
   bool awaiting_response_ = false;
   std::size_t requests_sent_ = 0;
+  /// import id -> device index, for reading listings in one pass (rebuilt by restore()).
+  std::unordered_map<std::string, std::size_t> by_import_id_;
 };
 
 /// The time a Retry-After value names: delta-seconds after `now`, or an HTTP-date (IMF-fixdate,

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -108,6 +109,28 @@ struct autopilot_device_identity {
   bool operator==(const autopilot_device_identity&) const = default;
 };
 
+/// The same record as views into the reader's buffers: what a streaming reader hands out without
+/// allocating. Valid only during the callback that receives it.
+struct autopilot_device_view {
+  std::string_view id;
+  std::string_view serial_number;
+  std::string_view product_key;
+  std::string_view manufacturer;
+  std::string_view model;
+  std::string_view group_tag;
+  std::string_view purchase_order_identifier;
+  std::string_view enrollment_state;
+  std::string_view deployment_profile_assignment_status;
+  std::string_view deployment_profile_assigned_date_time;
+  std::string_view last_contacted_date_time;
+  std::string_view user_principal_name;
+  std::string_view azure_active_directory_device_id;
+  std::string_view managed_device_id;
+  std::string_view display_name;
+  /// An owning copy.
+  autopilot_device_identity to_owned() const;
+};
+
 /// Accumulates the pages of a windowsAutopilotDeviceIdentity listing as the host fetches them.
 class autopilot_device_listing {
  public:
@@ -192,6 +215,13 @@ class payload_reader {
   result<std::string> read_autopilot_devices(std::string_view json,
                                              std::vector<autopilot_device_identity>& out,
                                              std::vector<json_issue>& issues);
+  /// Streams a collection page of windowsAutopilotDeviceIdentity: `on_device` sees each device
+  /// with an id, as views, without a copy; the page's nextLink is returned. When the document
+  /// turns out malformed part-way, the error comes after the devices before the fault were seen:
+  /// the caller drops what it gathered (read_autopilot_devices does).
+  result<std::string> for_each_autopilot_device(
+      std::string_view json, const std::function<void(const autopilot_device_view&)>& on_device,
+      std::vector<json_issue>& issues);
   /// A Partner Center BatchUploadDetails.
   result<batch_upload_details> read_batch_status(std::string_view json);
   /// A Graph error body (`{"error": {"code": ..., "message": ...}}`): code and message, or nullopt
