@@ -124,6 +124,33 @@ constexpr autopilot_member kAutopilotMembers[] = {
     {"displayName", &autopilot_device_view::display_name, &autopilot_device_identity::display_name},
 };
 
+// A device has some twenty members and a listing a million devices: the member is found with one
+// table probe (length, first and last character) and one comparison instead of a scan.
+constexpr std::size_t member_slot(std::string_view key) noexcept {
+  return (key.size() + static_cast<unsigned char>(key.front()) +
+          static_cast<unsigned char>(key.back()) * 4) &
+         63;
+}
+
+constexpr std::array<signed char, 64> make_member_table() {
+  std::array<signed char, 64> table{};
+  table.fill(-1);
+  for (std::size_t i = 0; i < std::size(kAutopilotMembers); ++i) {
+    const auto slot = member_slot(kAutopilotMembers[i].name);
+    if (table[slot] != -1) throw "two members share a slot: change member_slot";
+    table[slot] = static_cast<signed char>(i);
+  }
+  return table;
+}
+constexpr auto kMemberTable = make_member_table();
+
+const autopilot_member* find_autopilot_member(std::string_view key) noexcept {
+  if (key.empty()) return nullptr;
+  const auto index = kMemberTable[member_slot(key)];
+  if (index < 0 || kAutopilotMembers[static_cast<std::size_t>(index)].name != key) return nullptr;
+  return &kAutopilotMembers[static_cast<std::size_t>(index)];
+}
+
 bool read_autopilot_item(read_context& context, od::value& value, const item_place& place,
                          const std::function<void(const autopilot_device_view&)>& on_device) {
   autopilot_device_view item;
@@ -132,9 +159,8 @@ bool read_autopilot_item(read_context& context, od::value& value, const item_pla
   if (auto code = value.type().get(type); code) return context.fail(code, offset);
   const std::size_t issues_before = context.issues->size();
   if (!for_each_member(context, value, place, {}, [&](std::string_view key, od::value& v) {
-        for (const auto& member : kAutopilotMembers)
-          if (member.name == key) return context.read_string_view(v, item.*member.view, place, key);
-        return true;
+        const auto* member = find_autopilot_member(key);
+        return member == nullptr || context.read_string_view(v, item.*member->view, place, key);
       }))
     return false;
   if (type != od::json_type::object) return true;

@@ -12,6 +12,13 @@
 //  3. clean up (when delete_import_records): `DELETE
 //  .../importedWindowsAutopilotDeviceIdentities/{id}`
 //     for each record this session created and that reached a final state.
+// Record states: `complete` is registered; `error` is failed with the mapped deviceErrorCode /
+// deviceErrorName (classify_service_error); `partial` is failed the same way when it carries an
+// error code or name and registered when it carries none; `unknown`, `pending` and values the
+// schema does not list are still in progress. A refused import request (4xx) fails its batch with
+// the Graph error code kept verbatim (an `Edm.Binary` conversion error reads as Hardware hash not
+// valid); an import response that cannot be read fails its batch; an unreadable poll page is an
+// issue and the poll is repeated later.
 // A 429 or 503 response (or any 5xx) repeats the same request after its `Retry-After` (seconds or
 // an HTTP-date), or after a doubling delay when there is none. At the overall deadline every device
 // without a final state is reported as timed out.
