@@ -352,12 +352,49 @@ BOOST_AUTO_TEST_CASE(misuse_is_refused) {
   BOOST_TEST(!import_session::start(devices(1), o, t0).ok());
   o.batch_size = 501;
   BOOST_TEST(!import_session::start(devices(1), o, t0).ok());
+  o = quick_options();
+  o.first_retry_delay = 0s;
+  BOOST_TEST(!import_session::start(devices(1), o, t0).ok());
+  o = quick_options();
+  o.max_poll_delay = 10s;  // below first_poll_delay
+  BOOST_TEST(!import_session::start(devices(1), o, t0).ok());
   auto s = started(1);
   const auto refused = s.accept({200, {}, {}}, t0);
   BOOST_TEST((refused.err().code == errc::refused));
   auto empty = import_session::start({}, quick_options(), t0);
   BOOST_TEST_REQUIRE(empty.ok());
   BOOST_TEST((empty->next(t0).action == session_step::kind::finish));
+}
+
+BOOST_AUTO_TEST_CASE(a_zero_retry_after_still_lets_time_reach_the_deadline) {
+  auto o = quick_options();
+  o.deadline = 1min;
+  auto s = started(1, o);
+  auto now = t0;
+  std::size_t sent = 0;
+  testing::drive(s, now, [&](const http_request&, session_time) {
+    ++sent;
+    return http_response{429, {{"Retry-After", "0"}}, {}};
+  });
+  BOOST_TEST(s.finished());
+  BOOST_TEST((now == t0 + 1min));
+  BOOST_TEST(sent == 60U);
+  BOOST_TEST((s.results()[0].outcome == device_outcome::timed_out));
+}
+
+BOOST_AUTO_TEST_CASE(a_next_link_that_points_to_itself_ends_the_round) {
+  auto s = started(1);
+  auto now = t0;
+  expect_send(s, now);
+  BOOST_TEST(s.accept({200, {}, collection({imported("a0", "SN0", "pending")})}, now).ok());
+  now = expect_wait(s, now);
+  expect_send(s, now);
+  const std::string page2 = kCollection + "?p=2";
+  BOOST_TEST(s.accept({200, {}, collection({imported("a0", "SN0", "pending")}, page2)}, now).ok());
+  BOOST_TEST(expect_send(s, now).url == page2);
+  BOOST_TEST(s.accept({200, {}, collection({imported("a0", "SN0", "pending")}, page2)}, now).ok());
+  // Not the same page again: the round is over and the session waits.
+  BOOST_TEST((expect_wait(s, now) > now));
 }
 
 BOOST_AUTO_TEST_CASE(retry_after_forms) {

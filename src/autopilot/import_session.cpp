@@ -91,6 +91,13 @@ result<import_session> import_session::start(std::vector<session_device> devices
   if (options.batch_size == 0 || options.batch_size > kMaxBatch)
     return error{errc::invalid_argument, "batch_size must be 1...500 (the service's limit), not " +
                                              std::to_string(options.batch_size)};
+  if (options.first_poll_delay < std::chrono::seconds(1) ||
+      options.first_retry_delay < std::chrono::seconds(1) ||
+      options.max_poll_delay < options.first_poll_delay ||
+      options.deadline < std::chrono::seconds(1))
+    return error{errc::invalid_argument,
+                 "delays and the deadline must be at least 1 second, and max_poll_delay at least "
+                 "first_poll_delay"};
   if (options.graph_base.empty())
     return error{errc::invalid_argument, "graph_base must name the Graph endpoint"};
   import_session session;
@@ -211,15 +218,17 @@ status import_session::accept(const http_response& response, session_time now) {
 void import_session::schedule_retry(const http_response& response, session_time now) {
   std::optional<session_time> until;
   if (const auto value = header(response, "Retry-After")) until = parse_retry_after(*value, now);
-  if (!until || *until < now) {
+  if (!until) {
     const auto cap = std::max(options_.max_poll_delay, options_.first_retry_delay);
     auto delay = options_.first_retry_delay;
     for (std::uint32_t i = 0; i < retries_ && delay < cap; ++i)
       delay *= 2;
     until = now + std::min(delay, cap);
   }
-  ++retries_;
-  wait_until_ = *until;
+  // At least a second: a service answering "Retry-After: 0" (or a date in the past) forever must
+  // still let the clock reach the deadline.
+  wait_until_ = std::max(*until, now + std::chrono::seconds(1));
+  if (retries_ < 64) ++retries_;
 }
 
 void import_session::fail(device_state& device, service_error service, std::string detail) {
@@ -378,7 +387,7 @@ void import_session::accept_poll(const http_response& response, session_time now
     issue.path.insert(0, "poll ");
     issues_.push_back(std::move(issue));
   }
-  if (!page->next_link.empty()) {
+  if (!page->next_link.empty() && page->next_link != poll_url_) {
     poll_url_ = page->next_link;
     wait_until_ = now;
     return;
