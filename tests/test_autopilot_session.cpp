@@ -526,6 +526,12 @@ BOOST_AUTO_TEST_CASE(restore_refuses_what_save_did_not_write) {
   BOOST_TEST(import_session::restore(text).ok());
   for (std::size_t cut = 0; cut < text.size(); cut += 7)
     BOOST_TEST(!import_session::restore(text.substr(0, cut)).ok());
+  // A member missing (found by fuzzing: it used to read through a null document).
+  for (const std::string_view member : {"\"options\"", "\"devices\"", "\"issues\""}) {
+    std::string missing = text;
+    missing.replace(missing.find(member), member.size(), "\"renamed\"");
+    BOOST_TEST(!import_session::restore(missing).ok(), member);
+  }
   std::string bad_phase = text;
   bad_phase.replace(bad_phase.find("\"importing\""), 11, "\"sleeping\"");
   BOOST_TEST(!import_session::restore(bad_phase).ok());

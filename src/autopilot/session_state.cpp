@@ -59,12 +59,6 @@ std::int64_t unix_seconds(session_time t) {
 struct state_reader {
   std::string problem;
 
-  simdjson::dom::element member(simdjson::dom::object object, std::string_view key) {
-    simdjson::dom::element value;
-    if (object[key].get(value) != simdjson::SUCCESS && problem.empty())
-      problem = "missing \"" + std::string(key) + "\"";
-    return value;
-  }
   std::int64_t number(simdjson::dom::object object, std::string_view key) {
     std::int64_t value = 0;
     if (object[key].get_int64().get(value) != simdjson::SUCCESS && problem.empty())
@@ -191,7 +185,7 @@ result<import_session> import_session::restore(std::string_view saved) {
 
   import_session session;
   simdjson::dom::object options;
-  if (in.member(root, "options").get_object().get(options) != simdjson::SUCCESS)
+  if (root["options"].get_object().get(options) != simdjson::SUCCESS)
     return refuse("\"options\" must be an object");
   session.options_.batch_size = in.count(options, "batch_size");
   session.options_.first_poll_delay = std::chrono::seconds(in.number(options, "first_poll_delay"));
@@ -220,7 +214,7 @@ result<import_session> import_session::restore(std::string_view saved) {
   session.requests_sent_ = in.count(root, "requests_sent");
 
   simdjson::dom::array devices;
-  if (in.member(root, "devices").get_array().get(devices) != simdjson::SUCCESS)
+  if (root["devices"].get_array().get(devices) != simdjson::SUCCESS)
     return refuse(in.problem.empty() ? "\"devices\" must be an array" : in.problem);
   for (simdjson::dom::element element : devices) {
     simdjson::dom::object d;
@@ -262,7 +256,7 @@ result<import_session> import_session::restore(std::string_view saved) {
     session.devices_.push_back(std::move(state));
   }
   simdjson::dom::array issues;
-  if (in.member(root, "issues").get_array().get(issues) != simdjson::SUCCESS)
+  if (root["issues"].get_array().get(issues) != simdjson::SUCCESS)
     return refuse(in.problem.empty() ? "\"issues\" must be an array" : in.problem);
   for (simdjson::dom::element element : issues) {
     simdjson::dom::object i;
