@@ -3,6 +3,10 @@
 #ifndef MMDREG_HPP
 #define MMDREG_HPP
 
+#include "mmdreg/autopilot/device_list.hpp"
+#include "mmdreg/autopilot/import_session.hpp"
+#include "mmdreg/autopilot/payloads.hpp"
+#include "mmdreg/autopilot/service_errors.hpp"
 #include "mmdreg/csv/dialect.hpp"
 #include "mmdreg/csv/merge.hpp"
 #include "mmdreg/csv/validator.hpp"
