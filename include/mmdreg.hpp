@@ -19,6 +19,7 @@
 #include "mmdreg/domain/states.hpp"
 #include "mmdreg/hash/hardware_hash.hpp"
 #include "mmdreg/registry/engine.hpp"
+#include "mmdreg/registry/intake.hpp"
 #include "mmdreg/registry/storage.hpp"
 #include "mmdreg/registry/types.hpp"
 #include "mmdreg/result.hpp"

@@ -1,0 +1,57 @@
+#include "mmdreg/registry/intake.hpp"
+
+#include <string>
+
+#include "mmdreg/autopilot/device_list.hpp"
+
+namespace mmdreg::registry {
+
+checked_upload check_csv_upload(std::string_view content, const csv::validate_options& options) {
+  checked_upload upload;
+  const auto summary = csv::validate_buffer(
+      content, options, [&](const diagnostic& d) { upload.findings.push_back(d); },
+      [&](const csv::row& row) {
+        if (!row.accepted) return;
+        batch_entry entry;
+        device_record& r = entry.record;
+        r.serial_number = row.value(csv::column::serial_number);
+        r.product_key_id = row.value(csv::column::product_id);
+        r.hardware_hash = row.value(csv::column::hardware_hash);
+        r.group_tag = row.value(csv::column::group_tag);
+        r.assigned_user = row.value(csv::column::assigned_user);
+        r.manufacturer = row.value(csv::column::manufacturer);
+        r.model = row.value(csv::column::model);
+        entry.line = static_cast<std::uint32_t>(row.line);
+        upload.devices.push_back(std::move(entry));
+      });
+  upload.rows = summary.rows;
+  upload.rejected = summary.rejected;
+  upload.file_rejected = summary.file_rejected;
+  if (upload.file_rejected) upload.devices.clear();
+  return upload;
+}
+
+result<checked_upload> check_json_upload(std::string_view json) {
+  auto list = autopilot::read_device_list(json);
+  if (!list.ok()) return list.err();
+  checked_upload upload;
+  upload.rows = list->devices.size();
+  for (auto& f : list->findings) {
+    f.finding.column = f.path;
+    upload.findings.push_back(std::move(f.finding));
+  }
+  for (std::size_t i = 0; i < list->devices.size(); ++i) {
+    auto& device = list->devices[i];
+    if (device.rejected) {
+      ++upload.rejected;
+      continue;
+    }
+    batch_entry entry;
+    entry.record = std::move(device.record);
+    entry.line = static_cast<std::uint32_t>(i + 1);
+    upload.devices.push_back(std::move(entry));
+  }
+  return upload;
+}
+
+}  // namespace mmdreg::registry
