@@ -479,3 +479,31 @@ BOOST_AUTO_TEST_CASE(real_hardware_hashes_register_by_their_decoded_identity,
       BOOST_TEST((again.devices[i].failure->error ==
                   registration_error::device_claimed_by_another_organization));
 }
+
+BOOST_AUTO_TEST_CASE(a_successful_retry_replaces_the_failed_row_of_the_same_device) {
+  world w;
+  BOOST_TEST_REQUIRE(w.e.register_devices(manual_request(w.fabrikam, {hashed_entry(1)})).ok());
+  const auto claimed = w.e.register_devices(manual_request(w.contoso, {hashed_entry(1)})).value();
+  const auto failed = *claimed.devices[0].device;
+  BOOST_TEST((state_of(w.e, w.contoso, failed) == registration_state::failed));
+  // Fabrikam releases the device; Contoso registers it again.
+  BOOST_TEST_REQUIRE(w.e.advance(10min).ok());
+  BOOST_TEST_REQUIRE(w.e.deregister(actor::admin_of(w.fabrikam), w.fabrikam, device_id{1}).ok());
+  const auto retry = w.e.register_devices(manual_request(w.contoso, {hashed_entry(1)})).value();
+  BOOST_TEST_REQUIRE(retry.accepted == 1U);
+  const auto blade = w.e.devices_blade(w.admin, w.contoso).value();
+  BOOST_TEST_REQUIRE(blade.size() == 1U);
+  BOOST_TEST((blade[0].id == *retry.devices[0].device));
+  BOOST_TEST((blade[0].state == registration_state::pending));
+  const auto trail = w.e.audit(w.admin, w.contoso, {.device = failed}).value();
+  BOOST_TEST((trail.back().cause == audit_cause::failure_superseded));
+  BOOST_TEST((trail.back().from == registration_state::failed));
+  // A failure without a device identity stays until an admin removes it.
+  auto broken = hashed_entry(2);
+  broken.record.hardware_hash[0] = '!';
+  const auto unknown =
+      *w.e.register_devices(manual_request(w.contoso, {broken})).value().devices[0].device;
+  BOOST_TEST_REQUIRE(
+      w.e.register_devices(manual_request(w.contoso, {hashed_entry(2)})).value().accepted == 1U);
+  BOOST_TEST((state_of(w.e, w.contoso, unknown) == registration_state::failed));
+}

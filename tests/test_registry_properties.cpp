@@ -206,7 +206,8 @@ BOOST_AUTO_TEST_CASE(invariants_hold_over_random_operation_sequences) {
   for (std::uint8_t s = 0; s < 5; ++s)
     BOOST_TEST(states[s] > 0, display_name(static_cast<registration_state>(s)));
   BOOST_TEST(states[registry::audit_entry::no_state] > 0);
-  for (std::uint8_t c = 0; c <= static_cast<std::uint8_t>(registry::audit_cause::tag_restored); ++c)
+  for (std::uint8_t c = 0;
+       c <= static_cast<std::uint8_t>(registry::audit_cause::failure_superseded); ++c)
     BOOST_TEST(causes[static_cast<registry::audit_cause>(c)] > 0,
                registry::audit_cause_name(static_cast<registry::audit_cause>(c)));
 }

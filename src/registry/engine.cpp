@@ -22,6 +22,11 @@
 #include "mmdreg/domain/device_name.hpp"
 
 namespace mmdreg::registry {
+
+// The memory budget (under 1 KB per device, storage copy and audit trail included) rests on these.
+static_assert(sizeof(device_row) <= 152, "device_row grew: update the budget in storage.hpp");
+static_assert(sizeof(audit_entry) <= 24, "audit_entry grew: update the budget in types.hpp");
+
 namespace {
 
 constexpr std::int64_t kHour = 3600;
@@ -153,6 +158,9 @@ struct engine::impl {
   std::vector<std::uint32_t> directory;  // open addressing: device ids by identity; 0 empty
   std::size_t directory_used = 0;        // live + tombstones
   std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> cohort_members;
+  /// Failed rows that know their device, by the first 8 bytes of the identity: a later successful
+  /// registration of the device in the same organization replaces them.
+  std::unordered_multimap<std::uint64_t, std::uint32_t> failed_rows;
   std::set<std::pair<std::int64_t, std::uint32_t>> cohort_due;
   std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> interned;
   std::unordered_map<std::string, std::size_t, string_hash, std::equal_to<>> catalogue_by_tuple;
@@ -213,6 +221,50 @@ struct engine::impl {
   // =============================================================================================
   // the device directory
 
+  static std::uint64_t identity_key(const device_identity& identity) {
+    std::uint64_t h = 0;
+    std::memcpy(&h, identity.digest.data(), sizeof h);
+    return h;
+  }
+  static bool is_failed_with_identity(const device_row& d) {
+    return d.state == u8(registration_state::failed) &&
+           (d.flags & device_flag::has_identity) != 0 && (d.flags & device_flag::removed) == 0;
+  }
+  /// Removes the organization's failed rows of this device (their failure is moot now).
+  void supersede_failures(std::uint32_t org, const device_identity& identity, actor by) {
+    if (failed_rows.empty()) return;
+    auto [first, last] = failed_rows.equal_range(identity_key(identity));
+    std::vector<std::uint32_t> replaced;
+    for (auto it = first; it != last; ++it) {
+      const auto& d = devices[it->second - 1];
+      if (d.organization == org && d.identity == identity && is_failed_with_identity(d))
+        replaced.push_back(it->second);
+    }
+    for (auto id : replaced)
+      remove_row(id, audit_cause::failure_superseded, by);
+  }
+  /// Takes a row out of the blade for good: it keeps its id for the audit trail.
+  void remove_row(std::uint32_t id, audit_cause cause, actor by) {
+    auto& d = touch(id);
+    const auto from = d.state;
+    count(d, -1);
+    if ((d.flags & device_flag::owns_identity) != 0) directory_erase(id);
+    if (is_failed_with_identity(d)) forget_failed(id);
+    d.flags = static_cast<std::uint8_t>(
+        (d.flags & ~(device_flag::in_blade | device_flag::owns_identity)) | device_flag::removed);
+    d.groups = 0;
+    d.state = audit_entry::no_state;
+    record(id, from, audit_entry::no_state, cause, by);
+  }
+  void forget_failed(std::uint32_t id) {
+    auto [first, last] = failed_rows.equal_range(identity_key(devices[id - 1].identity));
+    for (auto it = first; it != last; ++it)
+      if (it->second == id) {
+        failed_rows.erase(it);
+        return;
+      }
+  }
+
   static std::size_t slot_of(const device_identity& identity, std::size_t mask) {
     std::uint64_t h = 0;
     std::memcpy(&h, identity.digest.data(), sizeof h);  // a SHA-256 digest: already uniform
@@ -272,6 +324,7 @@ struct engine::impl {
     directory_rehash(std::max<std::size_t>(1024, std::bit_ceil(devices.size() * 2 + 2)));
     cohort_members.clear();
     cohort_due.clear();
+    failed_rows.clear();
     for (std::uint32_t id = 1; id <= devices.size(); ++id) {
       const auto& d = devices[id - 1];
       for (auto s : {d.manufacturer, d.model})
@@ -281,6 +334,7 @@ struct engine::impl {
       if ((d.flags & device_flag::owns_identity) != 0) directory_insert(id);
       count(d, +1);
       if (d.cohort != 0) cohort_members[d.cohort].push_back(id);
+      if (is_failed_with_identity(d)) failed_rows.emplace(identity_key(d.identity), id);
     }
     for (const auto& [id, c] : cohorts)
       cohort_due.emplace(c.due, id);
@@ -972,6 +1026,7 @@ struct engine::impl {
         auto f = make_registration_failure(*failure, random);
         if (!f.request_id.empty()) row.request_id = append_string(f.request_id);
         const auto id = new_device(row);
+        if (is_failed_with_identity(row)) failed_rows.emplace(identity_key(row.identity), id);
         record(id, audit_entry::no_state, row.state, audit_cause::registration_failed, request.by);
         outcome.device = device_id{id};
         outcome.failure = std::move(f);
@@ -981,6 +1036,7 @@ struct engine::impl {
           row.flags |= device_flag::in_blade;
         }
         row.cohort = cohort;
+        supersede_failures(org, row.identity, request.by);
         const auto id = new_device(row);
         directory_insert(id);
         devices[id - 1].flags |= device_flag::owns_identity;
@@ -1272,15 +1328,7 @@ status engine::deregister(actor by, organization_id org, device_id device) {
                    " is Registration Pending and cannot be removed until its "
                    "registration completes");
   return m.transact([&]() -> status {
-    auto& d = m.touch(*id);
-    const auto from = d.state;
-    m.count(d, -1);
-    if ((d.flags & device_flag::owns_identity) != 0) m.directory_erase(*id);
-    d.flags = static_cast<std::uint8_t>(
-        (d.flags & ~(device_flag::in_blade | device_flag::owns_identity)) | device_flag::removed);
-    d.groups = 0;
-    d.state = audit_entry::no_state;
-    m.record(*id, from, audit_entry::no_state, audit_cause::deregistered, by);
+    m.remove_row(*id, audit_cause::deregistered, by);
     return {};
   });
 }

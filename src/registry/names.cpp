@@ -14,7 +14,7 @@ constexpr std::array<std::string_view, workflow_step_count> kSteps{
     "Autopilot record",      "Entra record",       "OrderID link", "deployment profile",
     "shipped record",        "request comparison", "ring",         "groups",
     "configuration profile", "validation",         "Intune record"};
-constexpr std::array<std::string_view, 18> kCauses{"registration requested",
+constexpr std::array<std::string_view, 19> kCauses{"registration requested",
                                                    "registration failed",
                                                    "Autopilot import",
                                                    "assignment check",
@@ -31,7 +31,8 @@ constexpr std::array<std::string_view, 18> kCauses{"registration requested",
                                                    "renamed",
                                                    "manual rename",
                                                    "tag removed",
-                                                   "tag restored"};
+                                                   "tag restored",
+                                                   "failure superseded"};
 
 template <std::size_t N>
 std::string_view lookup(const std::array<std::string_view, N>& names, std::size_t i) noexcept {

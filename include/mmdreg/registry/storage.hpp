@@ -70,7 +70,7 @@ inline constexpr std::uint8_t tag_missing = 1U << 5;  ///< the MMD tag was remov
 inline constexpr std::uint8_t auto_registered = 1U << 6;  ///< came through an auto channel
 }  // namespace device_flag
 
-/// One device row: its whole state in 160 bytes. Strings are ids into the string table (0 is the
+/// One device row: its whole state in 152 bytes. Strings are ids into the string table (0 is the
 /// empty string); times of steps are seconds after `registered_at`, plus one (0: not done yet).
 struct device_row {
   device_identity identity;

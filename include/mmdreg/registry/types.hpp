@@ -125,6 +125,7 @@ enum class audit_cause : std::uint8_t {
   manual_rename = 15,          ///< the device was renamed outside MMD
   tag_removed = 16,            ///< the MMD group tag was removed outside MMD
   tag_restored = 17,           ///< the daily job gave the device its MMD tag back
+  failure_superseded = 18,     ///< a later registration of the same device replaced this failed row
 };
 
 /// "registration requested", "ring pinned", ...
