@@ -49,17 +49,27 @@ void create_registry(const std::filesystem::path& file) {
 
 /// In a child process: registers batches of `batch_size` fresh devices, one after the other, until
 /// `batches` are done. Exit code 0 on success, 1 on any failure. Never returns.
+///
+/// With a `ready` pipe, it writes one byte there once the batches are built and the engine is
+/// open, and after registering it lingers as long as registering took, so that a kill at a random
+/// moment of the remaining lifetime lands before, inside or after the commit.
 [[noreturn]] void register_batches(const std::filesystem::path& file, std::uint32_t batch_size,
-                                   std::uint32_t batches) {
+                                   std::uint32_t batches, int ready = -1) {
   auto storage = sqlite_storage::open(file);
   if (!storage) _exit(1);
   auto e = engine::open(**storage, scenario_options);
   if (!e) _exit(1);
-  for (std::uint32_t b = 0; b < batches; ++b) {
-    const auto first = static_cast<std::uint32_t>(e->device_rows());
-    auto result = e->register_devices(manual_request(contoso, synthetic_batch(first, batch_size)));
+  std::vector<registration_request> requests;
+  for (std::uint32_t b = 0; b < batches; ++b)
+    requests.push_back(manual_request(contoso, synthetic_batch(b * batch_size, batch_size)));
+  const char byte = 'R';
+  if (ready >= 0 && write(ready, &byte, 1) != 1) _exit(1);
+  const auto started = steady::now();
+  for (const auto& request : requests) {
+    auto result = e->register_devices(request);
     if (!result || result->accepted != batch_size) _exit(1);
   }
+  if (ready >= 0) std::this_thread::sleep_for(steady::now() - started);
   _exit(0);
 }
 
@@ -183,19 +193,29 @@ BOOST_AUTO_TEST_CASE(a_writer_killed_at_random_moments_leaves_its_batch_whole_or
     create_registry(file);
     return file;
   };
-  // How long a writer takes from fork to exit when nobody kills it.
+  int ready[2];
+  BOOST_TEST_REQUIRE(pipe(ready) == 0);
+  // Forks a writer and returns once it is about to register.
+  const auto start_writer = [&](const std::filesystem::path& file) {
+    const pid_t writer = fork();
+    BOOST_TEST_REQUIRE(writer >= 0);
+    if (writer == 0) register_batches(file, batch_size, 1, ready[1]);
+    char byte = 0;
+    BOOST_TEST_REQUIRE(read(ready[0], &byte, 1) == 1);
+    return writer;
+  };
+  // How long a writer lives from then on when nobody kills it.
   const auto calibration = fresh_file(-1);
+  const pid_t timed = start_writer(calibration);
   const auto started = steady::now();
-  const pid_t timed = fork();
-  BOOST_TEST_REQUIRE(timed >= 0);
-  if (timed == 0) register_batches(calibration, batch_size, 1);
   const int timed_status = wait_for(timed);
   BOOST_TEST_REQUIRE((WIFEXITED(timed_status) && WEXITSTATUS(timed_status) == 0));
   const auto full_run =
       std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - started);
   BOOST_TEST_REQUIRE(check_whole_batches(open_store(calibration)->load().value(), batch_size) ==
                      1U);
-  BOOST_TEST_MESSAGE("an unkilled writer takes " << full_run.count() / 1000 << " ms");
+  BOOST_TEST_MESSAGE("an unkilled writer registers and lingers for " << full_run.count() / 1000
+                                                                     << " ms");
 
   seeded_random random(20261123);
   int kills = 0, present = 0, absent = 0;
@@ -203,9 +223,7 @@ BOOST_AUTO_TEST_CASE(a_writer_killed_at_random_moments_leaves_its_batch_whole_or
     const auto file = fresh_file(round);
     const auto delay =
         std::chrono::microseconds(random.below(static_cast<std::uint64_t>(full_run.count())));
-    const pid_t writer = fork();
-    BOOST_TEST_REQUIRE(writer >= 0);
-    if (writer == 0) register_batches(file, batch_size, 1);
+    const pid_t writer = start_writer(file);
     std::this_thread::sleep_for(delay);
     BOOST_TEST_REQUIRE(kill(writer, SIGKILL) == 0);
     const int status = wait_for(writer);
@@ -230,4 +248,6 @@ BOOST_AUTO_TEST_CASE(a_writer_killed_at_random_moments_leaves_its_batch_whole_or
   // The kills landed on both sides of the commit.
   BOOST_TEST(present >= 1);
   BOOST_TEST(absent >= 1);
+  close(ready[0]);
+  close(ready[1]);
 }

@@ -377,3 +377,29 @@ BOOST_AUTO_TEST_CASE(a_batch_that_does_not_follow_the_file_is_refused_whole) {
   check_same_snapshot(storage->load().value(), stored);
   BOOST_TEST(storage->check_integrity().ok());
 }
+
+BOOST_AUTO_TEST_CASE(an_engine_whose_copy_is_stale_cannot_overwrite_another_writers_batches) {
+  temp_dir dir;
+  const auto file = dir / "registry.db";
+  build_scenario_file(file);
+  auto first_store = open_store(file);
+  auto second_store = open_store(file);
+  auto first = engine::open(*first_store, scenario_options);
+  auto second = engine::open(*second_store, scenario_options);
+  BOOST_TEST_REQUIRE((first.ok() && second.ok()));
+  // Both would give the new organization id 4: the second must not overwrite the first's.
+  BOOST_TEST_REQUIRE(first->add_organization(settings_named("Woodgrove")).ok());
+  const auto stale = second->add_organization(settings_named("Litware"));
+  BOOST_TEST_REQUIRE(!stale.ok());
+  BOOST_TEST(mentions(stale.err().message, "another process changed the registry"),
+             stale.err().message);
+  BOOST_TEST(mentions(stale.err().message, file.string()), stale.err().message);
+  const auto stored = open_store(file)->load().value();
+  BOOST_TEST(stored.organizations.size() == 4U);
+  BOOST_TEST(stored.organizations.back().settings.name == "Woodgrove");
+  // Reopened, the second engine sees the first's batch and goes on.
+  auto reopened = engine::open(*second_store, scenario_options);
+  BOOST_TEST_REQUIRE(reopened.ok());
+  BOOST_TEST_REQUIRE(reopened->add_organization(settings_named("Litware")).ok());
+  BOOST_TEST(open_store(file)->load().value().organizations.size() == 5U);
+}

@@ -157,7 +157,13 @@ struct sqlite_storage::impl {
   bool read_only = false;
   connection db;
   statements sql;
+  /// PRAGMA data_version when this storage last saw the file whole (open, load): it changes when
+  /// another connection commits, so a commit can tell that the engine's copy is stale.
+  std::int64_t seen_version = 0;
   mutable std::mutex mutex;
+
+  /// PRAGMA data_version, or the SQLite error in `rc`.
+  std::int64_t data_version(int& rc) { return db.query_int("PRAGMA data_version", rc); }
 
   error fail(int rc, std::string_view doing) const { return sqlite_error(file, db, rc, doing); }
 
@@ -255,8 +261,7 @@ result<std::unique_ptr<sqlite_storage>> sqlite_storage::open(const std::filesyst
     return state->fail(rc, "enabling foreign keys");
   // A batch of thousands of devices touches tens of MiB of pages; a larger cache and fewer, larger
   // checkpoints keep registration from re-reading and re-syncing them.
-  if (rc = db.exec("PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 4096");
-      rc != SQLITE_OK)
+  if (rc = db.exec("PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 4096"); rc != SQLITE_OK)
     return state->fail(rc, "sizing the page cache");
 
   if (version < schema_version) {
@@ -277,6 +282,8 @@ result<std::unique_ptr<sqlite_storage>> sqlite_storage::open(const std::filesyst
   }
   if (rc = state->sql.prepare(db.handle()); rc != SQLITE_OK)
     return state->fail(rc, "preparing statements");
+  state->seen_version = state->data_version(rc);
+  if (rc != SQLITE_OK) return state->fail(rc, "reading the data version");
   return std::unique_ptr<sqlite_storage>(new sqlite_storage(std::move(state)));
 }
 
@@ -299,7 +306,21 @@ status sqlite_storage::commit(const change_set& batch) {
         quoted(m.file) + ": opened read-only; the batch was not written (nothing changed)"};
   if (int rc = m.db.exec("BEGIN IMMEDIATE"); rc != SQLITE_OK)
     return m.fail(rc, "starting the write transaction");
-  auto applied = m.apply(batch);
+  int rc = SQLITE_OK;
+  const auto version = m.data_version(rc);
+  status applied;
+  if (rc != SQLITE_OK) {
+    applied = m.fail(rc, "reading the data version");
+  } else if (version != m.seen_version) {
+    // Another process committed since this storage loaded the file: the engine's copy is stale,
+    // and writing its batch would overwrite the other process's records.
+    applied = error{errc::conflict,
+                    quoted(m.file) +
+                        ": another process changed the registry since it was loaded here; the "
+                        "batch was not written (reopen the registry to continue)"};
+  } else {
+    applied = m.apply(batch);
+  }
   if (applied.ok()) {
     if (int rc = m.db.exec("COMMIT"); rc != SQLITE_OK) applied = m.fail(rc, "committing the batch");
   }
@@ -483,6 +504,12 @@ result<snapshot> sqlite_storage::load() const {
   // One read transaction: every table as of the same committed batch.
   if (int rc = m.db.exec("BEGIN"); rc != SQLITE_OK) return m.fail(rc, "starting a read");
   auto loaded = m.read_all();
+  if (loaded.ok()) {
+    int rc = SQLITE_OK;
+    const auto version = m.data_version(rc);
+    if (rc != SQLITE_OK) loaded = m.fail(rc, "reading the data version");
+    m.seen_version = version;
+  }
   if (!sqlite3_get_autocommit(m.db.handle())) m.db.exec("COMMIT");
   return loaded;
 }

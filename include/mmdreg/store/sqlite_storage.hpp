@@ -70,11 +70,13 @@ class sqlite_storage final : public registry::storage {
   sqlite_storage& operator=(const sqlite_storage&) = delete;
 
   /// Applies the batch as one durable transaction, or nothing. Errors name the file:
-  /// errc::conflict (another process holds the write lock beyond the busy timeout),
+  /// errc::conflict (another process holds the write lock beyond the busy timeout, or another
+  /// process committed since this storage was opened or last loaded: the engine's copy is stale),
   /// errc::refused (opened read-only), errc::io (disk full, I/O error), errc::invalid_argument
   /// (the batch does not follow the stored state, e.g. a device id that is not stored).
   status commit(const registry::change_set& batch) override;
-  /// The whole stored state, read in one transaction (never half a batch).
+  /// The whole stored state, read in one transaction (never half a batch). Commits after it
+  /// build on what it returned.
   result<registry::snapshot> load() const override;
 
   /// PRAGMA integrity_check and PRAGMA foreign_key_check: ok, or errc::io with what they found.
