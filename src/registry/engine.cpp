@@ -177,7 +177,7 @@ struct engine::impl {
     std::vector<std::uint32_t> touched_devices;            // existing rows, in first-touch order
     std::map<std::uint32_t, organization_row> org_before;  // orgs that existed before
     std::size_t org_count = 0;
-    std::optional<std::map<std::uint32_t, cohort_row>> cohorts_before;
+    std::map<std::uint32_t, std::optional<cohort_row>> cohort_before;  // nullopt: did not exist
     std::set<std::uint32_t> touched_cohorts;
     std::vector<std::uint32_t> finished_cohorts;
     std::vector<std::uint32_t> touched_requests;
@@ -276,7 +276,10 @@ struct engine::impl {
     for (std::size_t i = slot_of(identity, mask);; i = (i + 1) & mask) {
       const auto id = directory[i];
       if (id == kNoDevice) return kNoDevice;
-      if (id != kTombstone && devices[id - 1].identity == identity) return id;
+      // The first 8 bytes decide almost always; the full digest only confirms.
+      if (id != kTombstone && identity_key(devices[id - 1].identity) == identity_key(identity) &&
+          devices[id - 1].identity == identity)
+        return id;
     }
   }
   void directory_insert(std::uint32_t id) {
@@ -406,8 +409,11 @@ struct engine::impl {
     if (id <= txn->org_count) txn->org_before.try_emplace(id, orgs[id - 1]);
     return orgs[id - 1];
   }
-  void save_cohorts() {
-    if (!txn->cohorts_before) txn->cohorts_before = cohorts;
+  /// Saves the cohort's before-image (or its absence) on its first change in the transaction.
+  void save_cohort(std::uint32_t id) {
+    if (txn->cohort_before.contains(id)) return;
+    const auto it = cohorts.find(id);
+    txn->cohort_before.emplace(id, it == cohorts.end() ? std::nullopt : std::optional(it->second));
   }
 
   std::uint32_t new_device(const device_row& row) {
@@ -502,7 +508,12 @@ struct engine::impl {
     orgs.resize(t.org_count);
     for (auto& [id, before] : t.org_before)
       orgs[id - 1] = std::move(before);
-    if (t.cohorts_before) cohorts = std::move(*t.cohorts_before);
+    for (const auto& [id, before] : t.cohort_before) {
+      if (before)
+        cohorts.insert_or_assign(id, *before);
+      else
+        cohorts.erase(id);
+    }
     txn.reset();
     rebuild_indexes();
   }
@@ -644,8 +655,8 @@ struct engine::impl {
   }
 
   std::uint32_t open_cohort(workflow_step first) {
-    save_cohorts();
     const std::uint32_t id = cohorts.empty() ? 1 : cohorts.rbegin()->first + 1;
+    save_cohort(id);
     // Ids must never be reused while a storage may still hold a finished one with that id; the
     // storage deletes finished cohorts in the same batch, so the largest open id + 1 is safe.
     const auto due = meta.now + meta.latencies.seconds[static_cast<std::size_t>(first)];
@@ -664,7 +675,7 @@ struct engine::impl {
   }
 
   void run_cohort_step(std::uint32_t cohort_id) {
-    save_cohorts();
+    save_cohort(cohort_id);
     auto cohort = cohorts.at(cohort_id);
     cohort_due.erase({cohort.due, cohort_id});
     const auto step = cohort.next_step;

@@ -7,6 +7,20 @@
 // Refusals (an actor without the right, a call against the rules) are error values: the engine
 // changes nothing and the message says why. Per-device registration failures are not refusals:
 // the request is accepted and each device carries its outcome with the exact message of spec 5.
+//
+// Choices where the spec is silent:
+// - A failed device is a Devices-blade row in Registration failed that holds no identity; a later
+//   successful registration of the same device in the same organization replaces it.
+// - Manual registrations are validated as soon as their configuration profile is in place (that is
+//   how they reach Ready for user in under 10 minutes); the hourly validation job validates every
+//   other device whose configuration is in place (auto-registered ones).
+// - Automatic rings: the ring furthest below its share (5/15/80 for tenants of at most 200 managed
+//   devices, 1/9/90 above) takes the next device, ties broken by the seed. Devices already placed
+//   are not moved when a tenant crosses 200. Pinned devices do not count towards the shares.
+// - Active -> Inactive is decided by the hourly job (7 days without activity); Inactive -> Active
+//   happens at the recorded activity.
+// - Jobs run at start + k hours (every 4th: rename, every 24th: tag), after the workflow steps due
+//   at the same instant.
 #ifndef MMDREG_REGISTRY_ENGINE_HPP
 #define MMDREG_REGISTRY_ENGINE_HPP
 
