@@ -23,6 +23,7 @@
 #include "mmdreg/registry/storage.hpp"
 #include "mmdreg/registry/types.hpp"
 #include "mmdreg/result.hpp"
+#include "mmdreg/store/sqlite_storage.hpp"
 #include "mmdreg/version.hpp"
 
 #endif
