@@ -489,6 +489,204 @@ MMDREG_API mmdreg_status mmdreg_hash_build(const mmdreg_hash_fields* fields, cha
 MMDREG_API mmdreg_status mmdreg_hash_repair_padding(const char* text, size_t text_length,
                                                     char* buffer, size_t capacity, size_t* length);
 
+/* ------------------------------------------------------------------------------------------------
+ * The registry: organizations, partners, registration batches, the clock, the Devices blade,
+ * failure and audit exports
+ */
+
+/**
+ * A registry (the registration engine and its store). Created by mmdreg_registry_create (in
+ * memory); a durable store will open through a separate function taking the same options. Close it
+ * to release the engine early (every later call on it but mmdreg_registry_last_error and
+ * mmdreg_registry_free returns MMDREG_ECLOSED); free it to release the handle itself. A handle is
+ * not thread-safe: calls on one handle must not overlap.
+ */
+typedef struct mmdreg_registry mmdreg_registry;
+
+/** The layout version of mmdreg_registry_options this header describes. */
+#define MMDREG_REGISTRY_OPTIONS_VERSION 1
+
+/** How a fresh registry starts. Versioned like mmdreg_validate_options. */
+typedef struct mmdreg_registry_options {
+  uint32_t version;   /**< MMDREG_REGISTRY_OPTIONS_VERSION */
+  uint64_t seed;      /**< every random choice (names, Request IDs, rings) derives from it */
+  int64_t start_time; /**< the clock's first reading, seconds since 1970-01-01 UTC */
+} mmdreg_registry_options;
+
+/** Seed 0, clock starting at 2025-01-01T00:00:00Z. */
+#define MMDREG_REGISTRY_OPTIONS_INIT \
+  { MMDREG_REGISTRY_OPTIONS_VERSION, 0, 1735689600 }
+
+/** An in-memory registry; `options` may be NULL (the defaults). Release with mmdreg_registry_free.
+ */
+MMDREG_API mmdreg_status mmdreg_registry_create(const mmdreg_registry_options* options,
+                                                mmdreg_registry** out);
+/** Releases the engine; the handle stays valid (for last_error and free). Closing twice is
+ * MMDREG_ECLOSED. */
+MMDREG_API mmdreg_status mmdreg_registry_close(mmdreg_registry* registry);
+/** Releases the handle (closing it first when open); NULL is accepted. */
+MMDREG_API void mmdreg_registry_free(mmdreg_registry* registry);
+/**
+ * The message of the last failed call on this handle (from any thread), or "" after a success.
+ * Owned by the handle: valid until the next call on it or its free. "" for NULL.
+ */
+MMDREG_API const char* mmdreg_registry_last_error(const mmdreg_registry* registry);
+
+typedef enum mmdreg_actor_kind {
+  MMDREG_ACTOR_TENANT_ADMIN = 0, /**< id: the organization */
+  MMDREG_ACTOR_CSP_PARTNER = 1,  /**< id: the partner */
+  MMDREG_ACTOR_OEM = 2,          /**< id: the OEM */
+  MMDREG_ACTOR_SERVICE = 3,      /**< id: 0 */
+  MMDREG_ACTOR_MAX_ENUM = 0x7FFFFFFF
+} mmdreg_actor_kind;
+
+/** Who performs an operation. */
+typedef struct mmdreg_actor {
+  mmdreg_actor_kind kind;
+  uint32_t id;
+} mmdreg_actor;
+
+typedef enum mmdreg_channel {
+  MMDREG_CHANNEL_DEVICES_BLADE = 0, /**< MMD Devices blade upload, manual workflow */
+  MMDREG_CHANNEL_AUTOPILOT_BLADE = 1,
+  MMDREG_CHANNEL_PARTNER_CENTER = 2,
+  MMDREG_CHANNEL_OEM_API = 3,
+  MMDREG_CHANNEL_MMD_API = 4,
+  MMDREG_CHANNEL_MAX_ENUM = 0x7FFFFFFF
+} mmdreg_channel;
+
+/** A new organization (licensed, every profile enabled) named `name`; its id in `*organization`. */
+MMDREG_API mmdreg_status mmdreg_registry_add_organization(mmdreg_registry* registry,
+                                                          const char* name, size_t name_length,
+                                                          uint32_t* organization);
+/** A new CSP partner named `name`; its id in `*partner`. */
+MMDREG_API mmdreg_status mmdreg_registry_add_partner(mmdreg_registry* registry, const char* name,
+                                                     size_t name_length, uint32_t* partner);
+/** The organization's admin consents to the partner acting for it. */
+MMDREG_API mmdreg_status mmdreg_registry_grant_partner_consent(mmdreg_registry* registry,
+                                                               uint32_t organization,
+                                                               uint32_t partner);
+
+/** One device of a batch: UTF-8 pointer + length strings (NULL + 0 = empty). */
+typedef struct mmdreg_device_input {
+  const char* serial_number;
+  size_t serial_number_length;
+  const char* product_id;
+  size_t product_id_length;
+  const char* hardware_hash; /**< base64; the registry decodes it */
+  size_t hardware_hash_length;
+  const char* manufacturer;
+  size_t manufacturer_length;
+  const char* model;
+  size_t model_length;
+  const char* group_tag; /**< when set, must be the batch's tag */
+  size_t group_tag_length;
+  const char* assigned_user;
+  size_t assigned_user_length;
+  uint32_t line; /**< where it came from (1-based file line); echoed in outcomes and exports */
+} mmdreg_device_input;
+
+/** The layout version of mmdreg_registration this header describes. */
+#define MMDREG_REGISTRATION_VERSION 1
+
+/** One registration batch: one profile (+ shared), from one actor through one channel. */
+typedef struct mmdreg_registration {
+  uint32_t version; /**< MMDREG_REGISTRATION_VERSION */
+  mmdreg_actor by;
+  uint32_t organization;
+  mmdreg_channel via;
+  mmdreg_profile profile;
+  int shared; /**< refused for Power user */
+  const char* order_id;
+  size_t order_id_length;
+  const mmdreg_device_input* devices; /**< `device_count` entries (NULL when 0) */
+  size_t device_count;
+} mmdreg_registration;
+
+/** What became of one device of a batch. */
+typedef struct mmdreg_device_outcome {
+  uint32_t line;
+  uint32_t device;                 /**< the device row's id; 0 when there is none */
+  int failed;                      /**< 1 when the device failed: see error and request_id */
+  mmdreg_registration_error error; /**< meaningful when failed */
+  char request_id[37];             /**< NUL-terminated; "" unless error is Unexpected error */
+} mmdreg_device_outcome;
+
+/**
+ * Registers a batch. `outcomes` receives `registration->device_count` entries, in batch order.
+ * A refused batch (no consent, profile disabled, Power user shared, ...) is a failure
+ * (MMDREG_EREFUSED / MMDREG_EINVAL / MMDREG_ENOTFOUND) with nothing recorded; failed devices of an
+ * accepted batch are outcomes, not failures. `*request_number` (may be NULL) numbers the batch for
+ * mmdreg_registry_export_failures.
+ */
+MMDREG_API mmdreg_status mmdreg_registry_register(mmdreg_registry* registry,
+                                                  const mmdreg_registration* registration,
+                                                  mmdreg_device_outcome* outcomes,
+                                                  uint32_t* request_number);
+/** A tenant admin of `organization` removes the device. */
+MMDREG_API mmdreg_status mmdreg_registry_deregister(mmdreg_registry* registry,
+                                                    uint32_t organization, uint32_t device);
+/** Advances the clock by `seconds` (> 0 or 0), running every job and workflow step that falls due.
+ */
+MMDREG_API mmdreg_status mmdreg_registry_advance(mmdreg_registry* registry, int64_t seconds);
+/** The clock's reading, seconds since 1970-01-01 UTC. */
+MMDREG_API mmdreg_status mmdreg_registry_now(mmdreg_registry* registry, int64_t* unix_seconds);
+
+/** A snapshot of the Devices blade of one organization. Owned by the caller; independent of the
+ * registry once made (it survives the registry's close). */
+typedef struct mmdreg_devices mmdreg_devices;
+
+/** One row of the Devices blade. Strings borrowed from the snapshot, NUL-terminated, valid until
+ * mmdreg_devices_free. */
+typedef struct mmdreg_device_row {
+  uint32_t id;
+  const char* name;
+  const char* serial_number;
+  const char* manufacturer;
+  const char* model;
+  const char* group_tag;
+  mmdreg_state state;
+  mmdreg_profile profile;
+  int shared;
+  int has_ring; /**< 0 while no ring is assigned */
+  mmdreg_ring ring;
+  int has_error; /**< 1 when the device carries a registration error */
+  mmdreg_registration_error error;
+  const char* request_id; /**< "" unless the error is Unexpected error */
+  int64_t registered_at;  /**< seconds since 1970-01-01 UTC */
+  mmdreg_channel via;
+} mmdreg_device_row;
+
+/** The Devices blade of `organization` as its admin sees it; release with mmdreg_devices_free. */
+MMDREG_API mmdreg_status mmdreg_registry_devices(mmdreg_registry* registry, uint32_t organization,
+                                                 mmdreg_devices** out);
+/** The number of rows. */
+MMDREG_API mmdreg_status mmdreg_devices_count(const mmdreg_devices* devices, size_t* count);
+/** Row `index`; MMDREG_EINVAL when index >= the count. */
+MMDREG_API mmdreg_status mmdreg_devices_row(const mmdreg_devices* devices, size_t index,
+                                            mmdreg_device_row* out);
+/** Releases a snapshot; NULL is accepted. */
+MMDREG_API void mmdreg_devices_free(mmdreg_devices* devices);
+
+typedef enum mmdreg_export_format {
+  MMDREG_EXPORT_CSV = 0,
+  MMDREG_EXPORT_JSON = 1,
+  MMDREG_EXPORT_FORMAT_MAX_ENUM = 0x7FFFFFFF
+} mmdreg_export_format;
+
+/** The failed devices of batch `request_number`, as the blade's download gives them, into
+ * `buffer` (string-out convention). */
+MMDREG_API mmdreg_status mmdreg_registry_export_failures(mmdreg_registry* registry,
+                                                         uint32_t organization,
+                                                         uint32_t request_number,
+                                                         mmdreg_export_format format, char* buffer,
+                                                         size_t capacity, size_t* length);
+/** The organization's whole audit trail into `buffer` (string-out convention). */
+MMDREG_API mmdreg_status mmdreg_registry_export_audit(mmdreg_registry* registry,
+                                                      uint32_t organization,
+                                                      mmdreg_export_format format, char* buffer,
+                                                      size_t capacity, size_t* length);
+
 #ifdef __cplusplus
 }
 #endif
