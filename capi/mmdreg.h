@@ -687,6 +687,91 @@ MMDREG_API mmdreg_status mmdreg_registry_export_audit(mmdreg_registry* registry,
                                                       mmdreg_export_format format, char* buffer,
                                                       size_t capacity, size_t* length);
 
+/* ------------------------------------------------------------------------------------------------
+ * Repair and merge (spec 2.2)
+ */
+
+/** A UTF-8 string as pointer + length (NULL + 0 = empty). */
+typedef struct mmdreg_text {
+  const char* data;
+  size_t length;
+} mmdreg_text;
+
+/** The layout version of mmdreg_merge_options this header describes. */
+#define MMDREG_MERGE_OPTIONS_VERSION 1
+
+/** What a merge produces. Versioned like mmdreg_validate_options. */
+typedef struct mmdreg_merge_options {
+  uint32_t version;            /**< MMDREG_MERGE_OPTIONS_VERSION */
+  mmdreg_dialect dialect;      /**< the output dialect (not MMDREG_DIALECT_NONE) */
+  mmdreg_upload_target target; /**< rows per output file: the dialect's limit by default */
+  mmdreg_text group_tag;       /**< applied to every row; data NULL = keep the rows' own tags */
+  mmdreg_text stem;            /**< output names "<stem>-001.csv", ...; empty = "devices" */
+} mmdreg_merge_options;
+
+/** Autopilot output, the dialect's row limit, no tag applied, stem "devices". */
+#define MMDREG_MERGE_OPTIONS_INIT                                                          \
+  {                                                                                        \
+    MMDREG_MERGE_OPTIONS_VERSION, MMDREG_DIALECT_AUTOPILOT, MMDREG_TARGET_DIALECT_DEFAULT, \
+        {NULL, 0}, {                                                                       \
+      NULL, 0                                                                              \
+    }                                                                                      \
+  }
+
+/** Fills `options` with the defaults (same as MMDREG_MERGE_OPTIONS_INIT). */
+MMDREG_API mmdreg_status mmdreg_merge_options_init(mmdreg_merge_options* options);
+
+/** The outcome of a merge. Owned by the caller; release with mmdreg_merge_report_free. */
+typedef struct mmdreg_merge_report mmdreg_merge_report;
+
+/**
+ * Reads the files `paths[0..path_count)` (any mix of dialects and encodings), repairs what can be
+ * repaired losslessly, removes duplicate devices keeping the latest capture, and writes clean
+ * upload files split at the row limit into the existing directory `out_dir` (each file complete or
+ * absent). Every input row ends in exactly one output file or among the dropped rows. MMDREG_EIO
+ * when an input cannot be read (the message names it) or an output cannot be written; MMDREG_EINVAL
+ * for a refused group tag or a dialect without a tag column given one.
+ */
+MMDREG_API mmdreg_status mmdreg_merge_files(const mmdreg_text* paths, size_t path_count,
+                                            const mmdreg_merge_options* options,
+                                            const char* out_dir, size_t out_dir_length,
+                                            mmdreg_merge_report** out);
+/** Releases a merge report; NULL is accepted. */
+MMDREG_API void mmdreg_merge_report_free(mmdreg_merge_report* report);
+
+/** Counts: data rows read, rows written, hashes repaired (any pointer may be NULL). */
+MMDREG_API mmdreg_status mmdreg_merge_report_counts(const mmdreg_merge_report* report,
+                                                    uint64_t* rows_in, uint64_t* rows_out,
+                                                    uint64_t* repaired);
+/** The number of output files written. */
+MMDREG_API mmdreg_status mmdreg_merge_report_file_count(const mmdreg_merge_report* report,
+                                                        size_t* count);
+/** The path of output file `index`: borrowed, NUL-terminated, valid until the report's free. */
+MMDREG_API mmdreg_status mmdreg_merge_report_file(const mmdreg_merge_report* report, size_t index,
+                                                  const char** path, size_t* path_length);
+
+/** An input row that is in no output file, and why. Strings borrowed from the report
+ * (NUL-terminated, valid until its free). */
+typedef struct mmdreg_merge_drop {
+  const char* source; /**< the input path */
+  size_t source_length;
+  uint64_t line; /**< 0 when the whole source was unreadable */
+  int rule;      /**< the rule code that keeps the row out */
+  const char* message;
+  size_t message_length;
+} mmdreg_merge_drop;
+
+/** The number of dropped rows. */
+MMDREG_API mmdreg_status mmdreg_merge_report_dropped_count(const mmdreg_merge_report* report,
+                                                           size_t* count);
+/** Dropped row `index`, in input order; MMDREG_EINVAL when index >= the count. */
+MMDREG_API mmdreg_status mmdreg_merge_report_dropped(const mmdreg_merge_report* report,
+                                                     size_t index, mmdreg_merge_drop* out);
+/** The number of conflicts: two rows with one manufacturer + serial but different devices (both
+ * stay in the output for a person to decide). */
+MMDREG_API mmdreg_status mmdreg_merge_report_conflict_count(const mmdreg_merge_report* report,
+                                                            size_t* count);
+
 #ifdef __cplusplus
 }
 #endif
