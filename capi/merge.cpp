@@ -59,12 +59,14 @@ mmdreg_status mmdreg_merge_files(const mmdreg_text* paths, size_t path_count,
                                              std::to_string(MMDREG_MERGE_OPTIONS_VERSION) + " is)");
       given = *options;
     }
-    if (given.dialect < MMDREG_DIALECT_AUTOPILOT || given.dialect > MMDREG_DIALECT_MMD_PARTNER)
-      return fail(MMDREG_EINVAL, std::string(__func__) + ": unknown output dialect " +
-                                     std::to_string(static_cast<int>(given.dialect)));
-    if (given.target < MMDREG_TARGET_DIALECT_DEFAULT || given.target > MMDREG_TARGET_NONE)
-      return fail(MMDREG_EINVAL, std::string(__func__) + ": unknown upload target " +
-                                     std::to_string(static_cast<int>(given.target)));
+    if (const int value = mmdreg::capi::enum_value(given.dialect);
+        value < MMDREG_DIALECT_AUTOPILOT || value > MMDREG_DIALECT_MMD_PARTNER)
+      return fail(MMDREG_EINVAL,
+                  std::string(__func__) + ": unknown output dialect " + std::to_string(value));
+    if (const int value = mmdreg::capi::enum_value(given.target);
+        value < MMDREG_TARGET_DIALECT_DEFAULT || value > MMDREG_TARGET_NONE)
+      return fail(MMDREG_EINVAL,
+                  std::string(__func__) + ": unknown upload target " + std::to_string(value));
     std::string_view tag, stem;
     if (!mmdreg::capi::text_argument(__func__, "group_tag", given.group_tag.data,
                                      given.group_tag.length, tag) ||

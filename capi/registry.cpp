@@ -57,10 +57,11 @@ mmdreg_status export_into(const char* function, const std::string& text, char* b
   return mmdreg::capi::copy_out(function, text, buffer, capacity, length);
 }
 
-mmdreg_status check_format(const char* function, mmdreg_export_format format) {
-  if (format != MMDREG_EXPORT_CSV && format != MMDREG_EXPORT_JSON)
-    return fail(MMDREG_EINVAL, std::string(function) + ": unknown export format " +
-                                   std::to_string(static_cast<int>(format)));
+mmdreg_status check_format(const char* function, const mmdreg_export_format& format) {
+  const int value = mmdreg::capi::enum_value(format);
+  if (value != MMDREG_EXPORT_CSV && value != MMDREG_EXPORT_JSON)
+    return fail(MMDREG_EINVAL,
+                std::string(function) + ": unknown export format " + std::to_string(value));
   return MMDREG_OK;
 }
 
@@ -158,18 +159,18 @@ mmdreg_status mmdreg_registry_register(mmdreg_registry* registry,
                   std::string(__func__) + ": devices is NULL with a non-zero device_count");
     if (outcomes == nullptr && registration->device_count != 0)
       return null_argument(__func__, "outcomes");
-    if (registration->by.kind < MMDREG_ACTOR_TENANT_ADMIN ||
-        registration->by.kind > MMDREG_ACTOR_SERVICE)
-      return fail(MMDREG_EINVAL, std::string(__func__) + ": unknown actor kind " +
-                                     std::to_string(static_cast<int>(registration->by.kind)));
-    if (registration->via < MMDREG_CHANNEL_DEVICES_BLADE ||
-        registration->via > MMDREG_CHANNEL_MMD_API)
-      return fail(MMDREG_EINVAL, std::string(__func__) + ": unknown channel " +
-                                     std::to_string(static_cast<int>(registration->via)));
-    if (registration->profile < MMDREG_PROFILE_STANDARD ||
-        registration->profile > MMDREG_PROFILE_KIOSK)
-      return fail(MMDREG_EINVAL, std::string(__func__) + ": unknown profile " +
-                                     std::to_string(static_cast<int>(registration->profile)));
+    if (const int value = mmdreg::capi::enum_value(registration->by.kind);
+        value < MMDREG_ACTOR_TENANT_ADMIN || value > MMDREG_ACTOR_SERVICE)
+      return fail(MMDREG_EINVAL,
+                  std::string(__func__) + ": unknown actor kind " + std::to_string(value));
+    if (const int value = mmdreg::capi::enum_value(registration->via);
+        value < MMDREG_CHANNEL_DEVICES_BLADE || value > MMDREG_CHANNEL_MMD_API)
+      return fail(MMDREG_EINVAL,
+                  std::string(__func__) + ": unknown channel " + std::to_string(value));
+    if (const int value = mmdreg::capi::enum_value(registration->profile);
+        value < MMDREG_PROFILE_STANDARD || value > MMDREG_PROFILE_KIOSK)
+      return fail(MMDREG_EINVAL,
+                  std::string(__func__) + ": unknown profile " + std::to_string(value));
     reg::registration_request request;
     request.by = {static_cast<reg::actor_kind>(registration->by.kind), registration->by.id};
     request.organization = static_cast<reg::organization_id>(registration->organization);

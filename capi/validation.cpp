@@ -28,12 +28,14 @@ mmdreg_status convert_options(const char* function, const mmdreg_validate_option
                       " is)");
     given = *options;
   }
-  if (given.dialect < MMDREG_DIALECT_NONE || given.dialect > MMDREG_DIALECT_MMD_PARTNER)
-    return fail(MMDREG_EINVAL, std::string(function) + ": unknown dialect " +
-                                   std::to_string(static_cast<int>(given.dialect)));
-  if (given.target < MMDREG_TARGET_DIALECT_DEFAULT || given.target > MMDREG_TARGET_NONE)
-    return fail(MMDREG_EINVAL, std::string(function) + ": unknown upload target " +
-                                   std::to_string(static_cast<int>(given.target)));
+  if (const int value = mmdreg::capi::enum_value(given.dialect);
+      value < MMDREG_DIALECT_NONE || value > MMDREG_DIALECT_MMD_PARTNER)
+    return fail(MMDREG_EINVAL,
+                std::string(function) + ": unknown dialect " + std::to_string(value));
+  if (const int value = mmdreg::capi::enum_value(given.target);
+      value < MMDREG_TARGET_DIALECT_DEFAULT || value > MMDREG_TARGET_NONE)
+    return fail(MMDREG_EINVAL,
+                std::string(function) + ": unknown upload target " + std::to_string(value));
   if (given.dialect != MMDREG_DIALECT_NONE)
     out.dialect = static_cast<mmdreg::csv::dialect>(given.dialect);
   out.target = static_cast<mmdreg::csv::upload_target>(given.target);

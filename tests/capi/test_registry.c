@@ -296,6 +296,9 @@ static void misuse(void) {
   registration = batch(org, &input, 1);
   registration.via = (mmdreg_channel)5;
   CHECK(mmdreg_registry_register(registry, &registration, &outcome, NULL) == MMDREG_EINVAL);
+  registration.via = (mmdreg_channel)-3; /* any int a C caller passes is answered */
+  CHECK(mmdreg_registry_register(registry, &registration, &outcome, NULL) == MMDREG_EINVAL);
+  CHECK(strstr(mmdreg_last_error(), "-3") != NULL);
   registration = batch(org, &input, 1);
   registration.by.kind = (mmdreg_actor_kind)4;
   CHECK(mmdreg_registry_register(registry, &registration, &outcome, NULL) == MMDREG_EINVAL);

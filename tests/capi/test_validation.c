@@ -160,6 +160,8 @@ static void options_are_honoured_and_checked(void) {
   options.dialect = (mmdreg_dialect)-2;
   CHECK(mmdreg_validate_buffer(bad_rows, strlen(bad_rows), &options, &report) == MMDREG_EINVAL);
   options.dialect = MMDREG_DIALECT_NONE;
+  options.target = (mmdreg_upload_target)-1;
+  CHECK(mmdreg_validate_buffer(bad_rows, strlen(bad_rows), &options, &report) == MMDREG_EINVAL);
   options.target = (mmdreg_upload_target)4;
   CHECK(mmdreg_validate_buffer(bad_rows, strlen(bad_rows), &options, &report) == MMDREG_EINVAL);
   CHECK(strstr(mmdreg_last_error(), "target") != NULL);
