@@ -67,6 +67,12 @@ void mmdreg_hash_free(mmdreg_hash* hash) {
   delete hash;
 }
 
+void mmdreg_hash_free_and_clear(mmdreg_hash** hash) {
+  if (hash == nullptr) return;
+  mmdreg_hash_free(*hash);
+  *hash = nullptr;
+}
+
 mmdreg_status mmdreg_hash_decode(mmdreg_hash* hash, const char* text, size_t text_length,
                                  int* valid) {
   return guarded(__func__, [&] {

@@ -106,6 +106,12 @@ void mmdreg_merge_report_free(mmdreg_merge_report* report) {
   delete report;
 }
 
+void mmdreg_merge_report_free_and_clear(mmdreg_merge_report** report) {
+  if (report == nullptr) return;
+  mmdreg_merge_report_free(*report);
+  *report = nullptr;
+}
+
 mmdreg_status mmdreg_merge_report_counts(const mmdreg_merge_report* report, uint64_t* rows_in,
                                          uint64_t* rows_out, uint64_t* repaired) {
   return guarded(__func__, [&] {

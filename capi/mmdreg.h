@@ -198,6 +198,9 @@ MMDREG_API mmdreg_status mmdreg_random_create_seeded(uint64_t seed, mmdreg_rando
 MMDREG_API mmdreg_status mmdreg_random_create_system(mmdreg_random** out);
 /** Releases a random source; NULL is accepted. */
 MMDREG_API void mmdreg_random_free(mmdreg_random* random);
+/** The double-free-safe form: frees `*random` and sets it to NULL, so a second call does nothing.
+ * NULL and a pointer to NULL are accepted. */
+MMDREG_API void mmdreg_random_free_and_clear(mmdreg_random** random);
 
 /**
  * A fresh device name from the profile's template into `buffer` (see the string-out convention; a
@@ -295,6 +298,9 @@ MMDREG_API mmdreg_status mmdreg_validate_file(const char* path, size_t path_leng
                                               mmdreg_report** out);
 /** Releases a report and every pointer borrowed from it; NULL is accepted. */
 MMDREG_API void mmdreg_report_free(mmdreg_report* report);
+/** The double-free-safe form: frees `*report` and sets it to NULL, so a second call does nothing.
+ * NULL and a pointer to NULL are accepted. */
+MMDREG_API void mmdreg_report_free_and_clear(mmdreg_report** report);
 
 /* Summary accessors: MMDREG_EINVAL for a NULL report or a NULL out pointer. */
 /** Data rows (header and blank lines excluded). */
@@ -362,6 +368,9 @@ typedef struct mmdreg_hash mmdreg_hash;
 MMDREG_API mmdreg_status mmdreg_hash_create(mmdreg_hash** out);
 /** Releases a decoder; NULL is accepted. */
 MMDREG_API void mmdreg_hash_free(mmdreg_hash* hash);
+/** The double-free-safe form: frees `*hash` and sets it to NULL, so a second call does nothing.
+ * NULL and a pointer to NULL are accepted. */
+MMDREG_API void mmdreg_hash_free_and_clear(mmdreg_hash** hash);
 
 /**
  * Decodes `text` (base64, 4000 characters) into `hash`. An invalid hash is not a failure: the
@@ -526,6 +535,9 @@ MMDREG_API mmdreg_status mmdreg_registry_create(const mmdreg_registry_options* o
 MMDREG_API mmdreg_status mmdreg_registry_close(mmdreg_registry* registry);
 /** Releases the handle (closing it first when open); NULL is accepted. */
 MMDREG_API void mmdreg_registry_free(mmdreg_registry* registry);
+/** The double-free-safe form: frees `*registry` and sets it to NULL, so a second call does nothing.
+ * NULL and a pointer to NULL are accepted. */
+MMDREG_API void mmdreg_registry_free_and_clear(mmdreg_registry** registry);
 /**
  * The message of the last failed call on this handle (from any thread), or "" after a success.
  * Owned by the handle: valid until the next call on it or its free. "" for NULL.
@@ -667,6 +679,9 @@ MMDREG_API mmdreg_status mmdreg_devices_row(const mmdreg_devices* devices, size_
                                             mmdreg_device_row* out);
 /** Releases a snapshot; NULL is accepted. */
 MMDREG_API void mmdreg_devices_free(mmdreg_devices* devices);
+/** The double-free-safe form: frees `*devices` and sets it to NULL, so a second call does nothing.
+ * NULL and a pointer to NULL are accepted. */
+MMDREG_API void mmdreg_devices_free_and_clear(mmdreg_devices** devices);
 
 typedef enum mmdreg_export_format {
   MMDREG_EXPORT_CSV = 0,
@@ -738,6 +753,9 @@ MMDREG_API mmdreg_status mmdreg_merge_files(const mmdreg_text* paths, size_t pat
                                             mmdreg_merge_report** out);
 /** Releases a merge report; NULL is accepted. */
 MMDREG_API void mmdreg_merge_report_free(mmdreg_merge_report* report);
+/** The double-free-safe form: frees `*report` and sets it to NULL, so a second call does nothing.
+ * NULL and a pointer to NULL are accepted. */
+MMDREG_API void mmdreg_merge_report_free_and_clear(mmdreg_merge_report** report);
 
 /** Counts: data rows read, rows written, hashes repaired (any pointer may be NULL). */
 MMDREG_API mmdreg_status mmdreg_merge_report_counts(const mmdreg_merge_report* report,

@@ -103,6 +103,12 @@ void mmdreg_registry_free(mmdreg_registry* registry) {
   delete registry;
 }
 
+void mmdreg_registry_free_and_clear(mmdreg_registry** registry) {
+  if (registry == nullptr) return;
+  mmdreg_registry_free(*registry);
+  *registry = nullptr;
+}
+
 const char* mmdreg_registry_last_error(const mmdreg_registry* registry) {
   return registry == nullptr ? "" : registry->last_error.c_str();
 }
@@ -311,6 +317,12 @@ mmdreg_status mmdreg_devices_row(const mmdreg_devices* devices, size_t index,
 
 void mmdreg_devices_free(mmdreg_devices* devices) {
   delete devices;
+}
+
+void mmdreg_devices_free_and_clear(mmdreg_devices** devices) {
+  if (devices == nullptr) return;
+  mmdreg_devices_free(*devices);
+  *devices = nullptr;
 }
 
 mmdreg_status mmdreg_registry_export_failures(mmdreg_registry* registry, uint32_t organization,

@@ -108,6 +108,12 @@ void mmdreg_report_free(mmdreg_report* report) {
   delete report;
 }
 
+void mmdreg_report_free_and_clear(mmdreg_report** report) {
+  if (report == nullptr) return;
+  mmdreg_report_free(*report);
+  *report = nullptr;
+}
+
 mmdreg_status mmdreg_report_rows(const mmdreg_report* report, uint64_t* out) {
   return read_summary(__func__, report, out, [](const auto& s) { return s.rows; });
 }

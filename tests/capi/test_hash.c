@@ -199,7 +199,10 @@ static void decoding(void) {
   CHECK(mmdreg_hash_decode(hash, built, strlen(built), NULL) == MMDREG_EINVAL);
   CHECK(mmdreg_hash_problem(NULL, &rule, NULL, NULL, NULL, NULL) == MMDREG_EINVAL);
   CHECK(mmdreg_hash_create(NULL) == MMDREG_EINVAL);
-  mmdreg_hash_free(hash);
+  mmdreg_hash_free_and_clear(&hash);
+  CHECK(hash == NULL);
+  mmdreg_hash_free_and_clear(&hash);
+  mmdreg_hash_free_and_clear(NULL);
   mmdreg_hash_free(NULL);
 }
 

@@ -146,7 +146,10 @@ int main(void) {
   {
     char written[512];
     snprintf(written, sizeof written, "%s", path);
-    mmdreg_merge_report_free(report);
+    mmdreg_merge_report_free_and_clear(&report);
+    CHECK(report == NULL);
+    mmdreg_merge_report_free_and_clear(&report);
+    mmdreg_merge_report_free_and_clear(NULL);
     unlink(written);
   }
   mmdreg_merge_report_free(NULL);

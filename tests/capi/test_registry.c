@@ -110,7 +110,10 @@ static void lifecycle(void) {
   CHECK(mmdreg_devices_row(NULL, 0, &row) == MMDREG_EINVAL);
   CHECK(mmdreg_devices_count(NULL, &length) == MMDREG_EINVAL);
   CHECK(mmdreg_devices_count(devices, NULL) == MMDREG_EINVAL);
-  mmdreg_devices_free(devices);
+  mmdreg_devices_free_and_clear(&devices);
+  CHECK(devices == NULL);
+  mmdreg_devices_free_and_clear(&devices);
+  mmdreg_devices_free_and_clear(NULL);
   mmdreg_devices_free(NULL);
 
   /* A pending device cannot be removed. */
@@ -207,7 +210,10 @@ static void lifecycle(void) {
                                         &length) == MMDREG_ECLOSED);
   CHECK(mmdreg_registry_export_audit(registry, 1, MMDREG_EXPORT_CSV, text, sizeof text, &length) ==
         MMDREG_ECLOSED);
-  mmdreg_registry_free(registry);
+  mmdreg_registry_free_and_clear(&registry);
+  CHECK(registry == NULL);
+  mmdreg_registry_free_and_clear(&registry);
+  mmdreg_registry_free_and_clear(NULL);
   mmdreg_registry_free(NULL);
 }
 

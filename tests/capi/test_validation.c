@@ -101,7 +101,11 @@ static void buffer_with_bad_rows(void) {
   CHECK(mmdreg_report_encoding(report, NULL) == MMDREG_EINVAL);
   CHECK(mmdreg_encoding_name((mmdreg_encoding)4) == NULL);
   CHECK_STR(mmdreg_encoding_name(MMDREG_ENCODING_UTF16LE), "utf-16le");
-  mmdreg_report_free(report);
+  /* The double-free-safe helper clears the pointer: a second call is harmless. */
+  mmdreg_report_free_and_clear(&report);
+  CHECK(report == NULL);
+  mmdreg_report_free_and_clear(&report);
+  mmdreg_report_free_and_clear(NULL);
   mmdreg_report_free(NULL);
 }
 
