@@ -56,6 +56,17 @@ inline bool text_argument(const char* function, const char* name, const char* da
   return true;
 }
 
+/// The int a C caller stored in an enum-typed argument or field. C allows any int there, while in
+/// C++ an enum without negative enumerators cannot hold a negative value: reading it as the enum
+/// type is undefined (UBSan: "not a valid value"), so range checks read the bytes as an int.
+template <class Enum>
+int enum_value(const Enum& value) noexcept {
+  static_assert(sizeof(Enum) == sizeof(int), "C ABI enums are int-wide");
+  int raw = 0;
+  std::memcpy(&raw, &value, sizeof raw);
+  return raw;
+}
+
 /// Records the error for a NULL pointer argument that must not be NULL.
 inline mmdreg_status null_argument(const char* function, const char* name) noexcept {
   return fail(MMDREG_EINVAL, std::string(function) + ": " + name + " is NULL");

@@ -162,6 +162,12 @@ void mmdreg_random_free(mmdreg_random* random) {
   delete random;
 }
 
+void mmdreg_random_free_and_clear(mmdreg_random** random) {
+  if (random == nullptr) return;
+  mmdreg_random_free(*random);
+  *random = nullptr;
+}
+
 mmdreg_status mmdreg_device_name_generate(mmdreg_random* random, mmdreg_profile profile,
                                           char* buffer, size_t capacity, size_t* length) {
   return guarded(__func__, [&] {

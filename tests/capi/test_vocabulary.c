@@ -162,7 +162,10 @@ static void generated_values(void) {
 
   mmdreg_random_free(a);
   mmdreg_random_free(b);
-  mmdreg_random_free(system);
+  mmdreg_random_free_and_clear(&system);
+  CHECK(system == NULL);
+  mmdreg_random_free_and_clear(&system);
+  mmdreg_random_free_and_clear(NULL);
   mmdreg_random_free(NULL); /* accepted */
 }
 

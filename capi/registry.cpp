@@ -1,0 +1,359 @@
+// The registry: the engine behind a closable handle with its own last error, batches, the clock,
+// the Devices blade snapshot, failure and audit exports.
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "guard.hpp"
+#include "mmdreg/registry/engine.hpp"
+
+struct mmdreg_registry {
+  std::unique_ptr<mmdreg::registry::engine> engine;
+  std::string last_error;
+};
+
+struct mmdreg_devices {
+  std::vector<mmdreg::registry::blade_row> rows;
+};
+
+namespace {
+
+namespace reg = mmdreg::registry;
+using mmdreg::capi::fail;
+using mmdreg::capi::guarded;
+using mmdreg::capi::null_argument;
+
+/// Runs `body` on the open engine of `registry` under the guard, and keeps the outcome's message
+/// as the handle's last error as well as the thread's.
+template <class Body>
+mmdreg_status with_registry(const char* function, mmdreg_registry* registry, Body&& body) noexcept {
+  if (registry == nullptr) return null_argument(function, "registry");
+  const mmdreg_status status = guarded(function, [&] {
+    if (!registry->engine)
+      return fail(MMDREG_ECLOSED, std::string(function) + ": the registry was closed");
+    return body(*registry->engine);
+  });
+  try {
+    registry->last_error = status == MMDREG_OK ? std::string() : std::string(mmdreg_last_error());
+  } catch (...) {
+    registry->last_error.clear();
+  }
+  return status;
+}
+
+/// A pointer + length string as std::string; false (error recorded) for NULL with a length.
+bool text(const char* function, const char* name, const char* data, size_t length,
+          std::string& out) {
+  std::string_view view;
+  if (!mmdreg::capi::text_argument(function, name, data, length, view)) return false;
+  out.assign(view);
+  return true;
+}
+
+mmdreg_status export_into(const char* function, const std::string& text, char* buffer,
+                          size_t capacity, size_t* length) {
+  return mmdreg::capi::copy_out(function, text, buffer, capacity, length);
+}
+
+mmdreg_status check_format(const char* function, const mmdreg_export_format& format) {
+  const int value = mmdreg::capi::enum_value(format);
+  if (value != MMDREG_EXPORT_CSV && value != MMDREG_EXPORT_JSON)
+    return fail(MMDREG_EINVAL,
+                std::string(function) + ": unknown export format " + std::to_string(value));
+  return MMDREG_OK;
+}
+
+}  // namespace
+
+extern "C" {
+
+mmdreg_status mmdreg_registry_create(const mmdreg_registry_options* options,
+                                     mmdreg_registry** out) {
+  return guarded(__func__, [&] {
+    if (out == nullptr) return null_argument(__func__, "out");
+    mmdreg_registry_options given = MMDREG_REGISTRY_OPTIONS_INIT;
+    if (options != nullptr) {
+      if (options->version != MMDREG_REGISTRY_OPTIONS_VERSION)
+        return fail(MMDREG_EUNSUPPORTED,
+                    std::string(__func__) + ": options version " +
+                        std::to_string(options->version) + " is not supported (" +
+                        std::to_string(MMDREG_REGISTRY_OPTIONS_VERSION) + " is)");
+      given = *options;
+    }
+    reg::engine_options engine_options;
+    engine_options.seed = given.seed;
+    engine_options.start = reg::sim_time{std::chrono::seconds{given.start_time}};
+    auto registry = std::make_unique<mmdreg_registry>();
+    registry->engine = std::make_unique<reg::engine>(engine_options);
+    *out = registry.release();
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_registry_close(mmdreg_registry* registry) {
+  return with_registry(__func__, registry, [&](reg::engine&) {
+    registry->engine.reset();
+    return MMDREG_OK;
+  });
+}
+
+void mmdreg_registry_free(mmdreg_registry* registry) {
+  delete registry;
+}
+
+void mmdreg_registry_free_and_clear(mmdreg_registry** registry) {
+  if (registry == nullptr) return;
+  mmdreg_registry_free(*registry);
+  *registry = nullptr;
+}
+
+const char* mmdreg_registry_last_error(const mmdreg_registry* registry) {
+  return registry == nullptr ? "" : registry->last_error.c_str();
+}
+
+mmdreg_status mmdreg_registry_add_organization(mmdreg_registry* registry, const char* name,
+                                               size_t name_length, uint32_t* organization) {
+  return with_registry(__func__, registry, [&](reg::engine& engine) {
+    reg::organization_settings settings;
+    if (!text(__func__, "name", name, name_length, settings.name)) return MMDREG_EINVAL;
+    if (organization == nullptr) return null_argument(__func__, "organization");
+    const auto added = engine.add_organization(settings);
+    if (!added.ok()) return fail(added.err());
+    *organization = static_cast<uint32_t>(added.value());
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_registry_add_partner(mmdreg_registry* registry, const char* name,
+                                          size_t name_length, uint32_t* partner) {
+  return with_registry(__func__, registry, [&](reg::engine& engine) {
+    std::string_view view;
+    if (!mmdreg::capi::text_argument(__func__, "name", name, name_length, view))
+      return MMDREG_EINVAL;
+    if (partner == nullptr) return null_argument(__func__, "partner");
+    const auto added = engine.add_partner(view);
+    if (!added.ok()) return fail(added.err());
+    *partner = static_cast<uint32_t>(added.value());
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_registry_grant_partner_consent(mmdreg_registry* registry,
+                                                    uint32_t organization, uint32_t partner) {
+  return with_registry(__func__, registry, [&](reg::engine& engine) {
+    const auto org = static_cast<reg::organization_id>(organization);
+    const auto granted = engine.grant_partner_consent(reg::actor::admin_of(org), org,
+                                                      static_cast<reg::partner_id>(partner));
+    return granted.ok() ? MMDREG_OK : fail(granted.err());
+  });
+}
+
+mmdreg_status mmdreg_registry_register(mmdreg_registry* registry,
+                                       const mmdreg_registration* registration,
+                                       mmdreg_device_outcome* outcomes, uint32_t* request_number) {
+  return with_registry(__func__, registry, [&](reg::engine& engine) {
+    if (registration == nullptr) return null_argument(__func__, "registration");
+    if (registration->version != MMDREG_REGISTRATION_VERSION)
+      return fail(MMDREG_EUNSUPPORTED, std::string(__func__) + ": registration version " +
+                                           std::to_string(registration->version) +
+                                           " is not supported (" +
+                                           std::to_string(MMDREG_REGISTRATION_VERSION) + " is)");
+    if (registration->devices == nullptr && registration->device_count != 0)
+      return fail(MMDREG_EINVAL,
+                  std::string(__func__) + ": devices is NULL with a non-zero device_count");
+    if (outcomes == nullptr && registration->device_count != 0)
+      return null_argument(__func__, "outcomes");
+    if (const int value = mmdreg::capi::enum_value(registration->by.kind);
+        value < MMDREG_ACTOR_TENANT_ADMIN || value > MMDREG_ACTOR_SERVICE)
+      return fail(MMDREG_EINVAL,
+                  std::string(__func__) + ": unknown actor kind " + std::to_string(value));
+    if (const int value = mmdreg::capi::enum_value(registration->via);
+        value < MMDREG_CHANNEL_DEVICES_BLADE || value > MMDREG_CHANNEL_MMD_API)
+      return fail(MMDREG_EINVAL,
+                  std::string(__func__) + ": unknown channel " + std::to_string(value));
+    if (const int value = mmdreg::capi::enum_value(registration->profile);
+        value < MMDREG_PROFILE_STANDARD || value > MMDREG_PROFILE_KIOSK)
+      return fail(MMDREG_EINVAL,
+                  std::string(__func__) + ": unknown profile " + std::to_string(value));
+    reg::registration_request request;
+    request.by = {static_cast<reg::actor_kind>(registration->by.kind), registration->by.id};
+    request.organization = static_cast<reg::organization_id>(registration->organization);
+    request.via = static_cast<reg::channel>(registration->via);
+    request.profile = static_cast<mmdreg::device_profile>(registration->profile);
+    request.shared = registration->shared != 0;
+    if (!text(__func__, "order_id", registration->order_id, registration->order_id_length,
+              request.order_id))
+      return MMDREG_EINVAL;
+    request.devices.resize(registration->device_count);
+    for (size_t i = 0; i < registration->device_count; ++i) {
+      const auto& in = registration->devices[i];
+      auto& entry = request.devices[i];
+      const std::string where = std::string("devices[") + std::to_string(i) + "].";
+      if (!text(__func__, (where + "serial_number").c_str(), in.serial_number,
+                in.serial_number_length, entry.record.serial_number) ||
+          !text(__func__, (where + "product_id").c_str(), in.product_id, in.product_id_length,
+                entry.record.product_key_id) ||
+          !text(__func__, (where + "hardware_hash").c_str(), in.hardware_hash,
+                in.hardware_hash_length, entry.record.hardware_hash) ||
+          !text(__func__, (where + "manufacturer").c_str(), in.manufacturer, in.manufacturer_length,
+                entry.record.manufacturer) ||
+          !text(__func__, (where + "model").c_str(), in.model, in.model_length,
+                entry.record.model) ||
+          !text(__func__, (where + "group_tag").c_str(), in.group_tag, in.group_tag_length,
+                entry.record.group_tag) ||
+          !text(__func__, (where + "assigned_user").c_str(), in.assigned_user,
+                in.assigned_user_length, entry.record.assigned_user))
+        return MMDREG_EINVAL;
+      entry.record.order_id = request.order_id;
+      entry.line = in.line;
+    }
+    const auto registered = engine.register_devices(request);
+    if (!registered.ok()) return fail(registered.err());
+    const auto& result = registered.value();
+    for (size_t i = 0; i < result.devices.size() && i < registration->device_count; ++i) {
+      const auto& outcome = result.devices[i];
+      auto& out = outcomes[i];
+      out = mmdreg_device_outcome{};
+      out.line = outcome.line;
+      out.device = outcome.device ? static_cast<uint32_t>(*outcome.device) : 0;
+      out.failed = outcome.failure ? 1 : 0;
+      if (outcome.failure) {
+        out.error = static_cast<mmdreg_registration_error>(outcome.failure->error);
+        const auto& id = outcome.failure->request_id;
+        const size_t n = std::min(id.size(), sizeof out.request_id - 1);
+        std::memcpy(out.request_id, id.data(), n);
+        out.request_id[n] = '\0';
+      }
+    }
+    if (request_number != nullptr) *request_number = static_cast<uint32_t>(result.number);
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_registry_deregister(mmdreg_registry* registry, uint32_t organization,
+                                         uint32_t device) {
+  return with_registry(__func__, registry, [&](reg::engine& engine) {
+    const auto org = static_cast<reg::organization_id>(organization);
+    const auto done =
+        engine.deregister(reg::actor::admin_of(org), org, static_cast<reg::device_id>(device));
+    return done.ok() ? MMDREG_OK : fail(done.err());
+  });
+}
+
+mmdreg_status mmdreg_registry_advance(mmdreg_registry* registry, int64_t seconds) {
+  return with_registry(__func__, registry, [&](reg::engine& engine) {
+    if (seconds < 0)
+      return fail(MMDREG_EINVAL, std::string(__func__) + ": the clock cannot go back (" +
+                                     std::to_string(seconds) + " seconds)");
+    const auto done = engine.advance(std::chrono::seconds{seconds});
+    return done.ok() ? MMDREG_OK : fail(done.err());
+  });
+}
+
+mmdreg_status mmdreg_registry_now(mmdreg_registry* registry, int64_t* unix_seconds) {
+  return with_registry(__func__, registry, [&](reg::engine& engine) {
+    if (unix_seconds == nullptr) return null_argument(__func__, "unix_seconds");
+    *unix_seconds = engine.now().time_since_epoch().count();
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_registry_devices(mmdreg_registry* registry, uint32_t organization,
+                                      mmdreg_devices** out) {
+  return with_registry(__func__, registry, [&](reg::engine& engine) {
+    if (out == nullptr) return null_argument(__func__, "out");
+    const auto org = static_cast<reg::organization_id>(organization);
+    auto rows = engine.devices_blade(reg::actor::admin_of(org), org);
+    if (!rows.ok()) return fail(rows.err());
+    auto snapshot = std::make_unique<mmdreg_devices>();
+    snapshot->rows = std::move(rows.value());
+    *out = snapshot.release();
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_devices_count(const mmdreg_devices* devices, size_t* count) {
+  return guarded(__func__, [&] {
+    if (devices == nullptr) return null_argument(__func__, "devices");
+    if (count == nullptr) return null_argument(__func__, "count");
+    *count = devices->rows.size();
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_devices_row(const mmdreg_devices* devices, size_t index,
+                                 mmdreg_device_row* out) {
+  return guarded(__func__, [&] {
+    if (devices == nullptr) return null_argument(__func__, "devices");
+    if (out == nullptr) return null_argument(__func__, "out");
+    if (index >= devices->rows.size())
+      return fail(MMDREG_EINVAL, std::string(__func__) + ": index " + std::to_string(index) +
+                                     " is past the " + std::to_string(devices->rows.size()) +
+                                     " rows");
+    const auto& row = devices->rows[index];
+    *out = mmdreg_device_row{};
+    out->id = static_cast<uint32_t>(row.id);
+    out->name = row.name.c_str();
+    out->serial_number = row.serial_number.c_str();
+    out->manufacturer = row.manufacturer.c_str();
+    out->model = row.model.c_str();
+    out->group_tag = row.group_tag.c_str();
+    out->state = static_cast<mmdreg_state>(row.state);
+    out->profile = static_cast<mmdreg_profile>(row.profile);
+    out->shared = row.shared ? 1 : 0;
+    out->has_ring = row.ring ? 1 : 0;
+    out->ring = row.ring ? static_cast<mmdreg_ring>(*row.ring) : MMDREG_RING_TEST;
+    out->has_error = row.last_error ? 1 : 0;
+    out->error = row.last_error ? static_cast<mmdreg_registration_error>(row.last_error->error)
+                                : MMDREG_ERROR_DEVICE_NOT_FOUND;
+    out->request_id = row.last_error ? row.last_error->request_id.c_str() : "";
+    out->registered_at = row.registered_at.time_since_epoch().count();
+    out->via = static_cast<mmdreg_channel>(row.via);
+    return MMDREG_OK;
+  });
+}
+
+void mmdreg_devices_free(mmdreg_devices* devices) {
+  delete devices;
+}
+
+void mmdreg_devices_free_and_clear(mmdreg_devices** devices) {
+  if (devices == nullptr) return;
+  mmdreg_devices_free(*devices);
+  *devices = nullptr;
+}
+
+mmdreg_status mmdreg_registry_export_failures(mmdreg_registry* registry, uint32_t organization,
+                                              uint32_t request_number, mmdreg_export_format format,
+                                              char* buffer, size_t capacity, size_t* length) {
+  return with_registry(__func__, registry, [&](reg::engine& engine) {
+    if (const auto status = check_format(__func__, format); status != MMDREG_OK) return status;
+    if (length == nullptr) return null_argument(__func__, "length");
+    const auto org = static_cast<reg::organization_id>(organization);
+    const auto failures = engine.request_failures(reg::actor::admin_of(org), org,
+                                                  static_cast<reg::request_number>(request_number));
+    if (!failures.ok()) return fail(failures.err());
+    const auto text = format == MMDREG_EXPORT_CSV ? reg::failures_to_csv(failures.value())
+                                                  : reg::failures_to_json(failures.value());
+    return export_into(__func__, text, buffer, capacity, length);
+  });
+}
+
+mmdreg_status mmdreg_registry_export_audit(mmdreg_registry* registry, uint32_t organization,
+                                           mmdreg_export_format format, char* buffer,
+                                           size_t capacity, size_t* length) {
+  return with_registry(__func__, registry, [&](reg::engine& engine) {
+    if (const auto status = check_format(__func__, format); status != MMDREG_OK) return status;
+    if (length == nullptr) return null_argument(__func__, "length");
+    const auto org = static_cast<reg::organization_id>(organization);
+    const auto records = engine.audit(reg::actor::admin_of(org), org);
+    if (!records.ok()) return fail(records.err());
+    const auto text = format == MMDREG_EXPORT_CSV ? reg::audit_to_csv(records.value())
+                                                  : reg::audit_to_json(records.value());
+    return export_into(__func__, text, buffer, capacity, length);
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,189 @@
+// Validation of an upload: options, the report handle and its accessors.
+#include <optional>
+#include <string>
+
+#include "guard.hpp"
+#include "mmdreg/csv/validator.hpp"
+
+struct mmdreg_report {
+  mmdreg::csv::report report;
+};
+
+namespace {
+
+using mmdreg::capi::fail;
+using mmdreg::capi::guarded;
+using mmdreg::capi::null_argument;
+
+/// The C options as C++ options: MMDREG_OK, or the failure recorded for an unknown version or
+/// enum value.
+mmdreg_status convert_options(const char* function, const mmdreg_validate_options* options,
+                              mmdreg::csv::validate_options& out) {
+  mmdreg_validate_options given = MMDREG_VALIDATE_OPTIONS_INIT;
+  if (options != nullptr) {
+    if (options->version != MMDREG_VALIDATE_OPTIONS_VERSION)
+      return fail(MMDREG_EUNSUPPORTED,
+                  std::string(function) + ": options version " + std::to_string(options->version) +
+                      " is not supported (" + std::to_string(MMDREG_VALIDATE_OPTIONS_VERSION) +
+                      " is)");
+    given = *options;
+  }
+  if (const int value = mmdreg::capi::enum_value(given.dialect);
+      value < MMDREG_DIALECT_NONE || value > MMDREG_DIALECT_MMD_PARTNER)
+    return fail(MMDREG_EINVAL,
+                std::string(function) + ": unknown dialect " + std::to_string(value));
+  if (const int value = mmdreg::capi::enum_value(given.target);
+      value < MMDREG_TARGET_DIALECT_DEFAULT || value > MMDREG_TARGET_NONE)
+    return fail(MMDREG_EINVAL,
+                std::string(function) + ": unknown upload target " + std::to_string(value));
+  if (given.dialect != MMDREG_DIALECT_NONE)
+    out.dialect = static_cast<mmdreg::csv::dialect>(given.dialect);
+  out.target = static_cast<mmdreg::csv::upload_target>(given.target);
+  out.detect_duplicates = given.detect_duplicates != 0;
+  out.threads = given.threads;
+  return MMDREG_OK;
+}
+
+template <class T, class Read>
+mmdreg_status read_summary(const char* function, const mmdreg_report* report, T* out, Read read) {
+  return guarded(function, [&] {
+    if (report == nullptr) return null_argument(function, "report");
+    if (out == nullptr) return null_argument(function, "out");
+    *out = read(report->report.summary);
+    return MMDREG_OK;
+  });
+}
+
+}  // namespace
+
+extern "C" {
+
+mmdreg_status mmdreg_validate_options_init(mmdreg_validate_options* options) {
+  return guarded(__func__, [&] {
+    if (options == nullptr) return null_argument(__func__, "options");
+    *options = MMDREG_VALIDATE_OPTIONS_INIT;
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_validate_buffer(const char* content, size_t content_length,
+                                     const mmdreg_validate_options* options, mmdreg_report** out) {
+  return guarded(__func__, [&] {
+    std::string_view text;
+    if (!mmdreg::capi::text_argument(__func__, "content", content, content_length, text))
+      return MMDREG_EINVAL;
+    if (out == nullptr) return null_argument(__func__, "out");
+    mmdreg::csv::validate_options converted;
+    if (const auto status = convert_options(__func__, options, converted); status != MMDREG_OK)
+      return status;
+    auto report = std::make_unique<mmdreg_report>();
+    report->report = mmdreg::csv::validate_buffer_collect(text, converted);
+    *out = report.release();
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_validate_file(const char* path, size_t path_length,
+                                   const mmdreg_validate_options* options, mmdreg_report** out) {
+  return guarded(__func__, [&] {
+    std::string_view text;
+    if (!mmdreg::capi::text_argument(__func__, "path", path, path_length, text))
+      return MMDREG_EINVAL;
+    if (out == nullptr) return null_argument(__func__, "out");
+    if (text.empty()) return fail(MMDREG_EINVAL, std::string(__func__) + ": path is empty");
+    mmdreg::csv::validate_options converted;
+    if (const auto status = convert_options(__func__, options, converted); status != MMDREG_OK)
+      return status;
+    auto collected = mmdreg::csv::validate_file_collect(
+        std::filesystem::path(std::u8string(text.begin(), text.end())), converted);
+    if (!collected.ok()) return fail(collected.err());
+    auto report = std::make_unique<mmdreg_report>();
+    report->report = std::move(collected.value());
+    *out = report.release();
+    return MMDREG_OK;
+  });
+}
+
+void mmdreg_report_free(mmdreg_report* report) {
+  delete report;
+}
+
+void mmdreg_report_free_and_clear(mmdreg_report** report) {
+  if (report == nullptr) return;
+  mmdreg_report_free(*report);
+  *report = nullptr;
+}
+
+mmdreg_status mmdreg_report_rows(const mmdreg_report* report, uint64_t* out) {
+  return read_summary(__func__, report, out, [](const auto& s) { return s.rows; });
+}
+mmdreg_status mmdreg_report_accepted(const mmdreg_report* report, uint64_t* out) {
+  return read_summary(__func__, report, out, [](const auto& s) { return s.accepted; });
+}
+mmdreg_status mmdreg_report_rejected(const mmdreg_report* report, uint64_t* out) {
+  return read_summary(__func__, report, out, [](const auto& s) { return s.rejected; });
+}
+mmdreg_status mmdreg_report_blank_lines(const mmdreg_report* report, uint64_t* out) {
+  return read_summary(__func__, report, out, [](const auto& s) { return s.blank_lines; });
+}
+mmdreg_status mmdreg_report_errors(const mmdreg_report* report, uint64_t* out) {
+  return read_summary(__func__, report, out, [](const auto& s) { return s.errors; });
+}
+mmdreg_status mmdreg_report_warnings(const mmdreg_report* report, uint64_t* out) {
+  return read_summary(__func__, report, out, [](const auto& s) { return s.warnings; });
+}
+mmdreg_status mmdreg_report_file_rejected(const mmdreg_report* report, int* out) {
+  return read_summary(__func__, report, out, [](const auto& s) { return s.file_rejected ? 1 : 0; });
+}
+mmdreg_status mmdreg_report_encoding(const mmdreg_report* report, mmdreg_encoding* out) {
+  return read_summary(__func__, report, out,
+                      [](const auto& s) { return static_cast<mmdreg_encoding>(s.encoding); });
+}
+
+mmdreg_status mmdreg_report_dialect(const mmdreg_report* report, mmdreg_dialect* out,
+                                    int* column_count) {
+  return read_summary(__func__, report, out, [&](const auto& s) {
+    if (column_count != nullptr) *column_count = s.layout ? s.layout->column_count : 0;
+    return s.layout ? static_cast<mmdreg_dialect>(s.layout->dialect) : MMDREG_DIALECT_NONE;
+  });
+}
+
+const char* mmdreg_encoding_name(mmdreg_encoding encoding) {
+  if (encoding < MMDREG_ENCODING_ASCII || encoding > MMDREG_ENCODING_UTF16BE) return nullptr;
+  return mmdreg::csv::encoding_name(static_cast<mmdreg::csv::text_encoding>(encoding)).data();
+}
+
+mmdreg_status mmdreg_report_finding_count(const mmdreg_report* report, size_t* out) {
+  return guarded(__func__, [&] {
+    if (report == nullptr) return null_argument(__func__, "report");
+    if (out == nullptr) return null_argument(__func__, "out");
+    *out = report->report.diagnostics.size();
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_report_finding(const mmdreg_report* report, size_t index,
+                                    mmdreg_finding* out) {
+  return guarded(__func__, [&] {
+    if (report == nullptr) return null_argument(__func__, "report");
+    if (out == nullptr) return null_argument(__func__, "out");
+    const auto& findings = report->report.diagnostics;
+    if (index >= findings.size())
+      return fail(MMDREG_EINVAL, std::string(__func__) + ": index " + std::to_string(index) +
+                                     " is past the " + std::to_string(findings.size()) +
+                                     " findings");
+    const auto& d = findings[index];
+    out->rule = static_cast<int>(d.rule);
+    out->severity = static_cast<mmdreg_severity>(d.severity);
+    out->line = d.line;
+    out->column = d.column.c_str();
+    out->column_length = d.column.size();
+    out->message = d.message.c_str();
+    out->message_length = d.message.size();
+    out->fix = d.fix.c_str();
+    out->fix_length = d.fix.size();
+    return MMDREG_OK;
+  });
+}
+
+}  // extern "C"
