@@ -505,7 +505,7 @@ MMDREG_API mmdreg_status mmdreg_hash_repair_padding(const char* text, size_t tex
 
 /**
  * A registry (the registration engine and its store). Created by mmdreg_registry_create (in
- * memory); a durable store will open through a separate function taking the same options. Close it
+ * memory) or mmdreg_registry_open (a durable SQLite registry file). Close it
  * to release the engine early (every later call on it but mmdreg_registry_last_error and
  * mmdreg_registry_free returns MMDREG_ECLOSED); free it to release the handle itself. A handle is
  * not thread-safe: calls on one handle must not overlap.
@@ -530,6 +530,18 @@ typedef struct mmdreg_registry_options {
  */
 MMDREG_API mmdreg_status mmdreg_registry_create(const mmdreg_registry_options* options,
                                                 mmdreg_registry** out);
+/**
+ * Opens (or creates) a durable registry file: every batch, deregistration and clock advance is
+ * committed to it atomically before the call returns, and reopening restores the registry exactly.
+ * `options` (may be NULL) applies only when the file is new. With `read_only` non-zero, every
+ * change fails with MMDREG_EREFUSED. Errors name the file: MMDREG_EUNSUPPORTED for a file that is
+ * not a registry or has a newer schema, MMDREG_ENOTFOUND for a missing file opened read-only,
+ * MMDREG_EIO when it cannot be opened, MMDREG_ECONFLICT when another process holds the write lock
+ * too long. Release with mmdreg_registry_free.
+ */
+MMDREG_API mmdreg_status mmdreg_registry_open(const char* path, size_t path_length,
+                                              const mmdreg_registry_options* options, int read_only,
+                                              mmdreg_registry** out);
 /** Releases the engine; the handle stays valid (for last_error and free). Closing twice is
  * MMDREG_ECLOSED. */
 MMDREG_API mmdreg_status mmdreg_registry_close(mmdreg_registry* registry);

@@ -2,14 +2,18 @@
 // the Devices blade snapshot, failure and audit exports.
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "guard.hpp"
 #include "mmdreg/registry/engine.hpp"
+#include "mmdreg/store/sqlite_storage.hpp"
 
 struct mmdreg_registry {
+  // Declared before the engine: the engine commits to it, so it must be destroyed after.
+  std::unique_ptr<mmdreg::store::sqlite_storage> store;
   std::unique_ptr<mmdreg::registry::engine> engine;
   std::string last_error;
 };
@@ -67,26 +71,68 @@ mmdreg_status check_format(const char* function, const mmdreg_export_format& for
 
 }  // namespace
 
+extern "C" {}  // extern "C"
+
+namespace {
+
+// Reads versioned options (NULL: the defaults) into engine options.
+bool engine_options_of(const char* function, const mmdreg_registry_options* options,
+                       reg::engine_options& out, mmdreg_status& status) {
+  mmdreg_registry_options given = MMDREG_REGISTRY_OPTIONS_INIT;
+  if (options != nullptr) {
+    if (options->version != MMDREG_REGISTRY_OPTIONS_VERSION) {
+      status =
+          fail(MMDREG_EUNSUPPORTED, std::string(function) + ": options version " +
+                                        std::to_string(options->version) + " is not supported (" +
+                                        std::to_string(MMDREG_REGISTRY_OPTIONS_VERSION) + " is)");
+      return false;
+    }
+    given = *options;
+  }
+  out.seed = given.seed;
+  out.start = reg::sim_time{std::chrono::seconds{given.start_time}};
+  return true;
+}
+
+}  // namespace
+
 extern "C" {
 
 mmdreg_status mmdreg_registry_create(const mmdreg_registry_options* options,
                                      mmdreg_registry** out) {
   return guarded(__func__, [&] {
     if (out == nullptr) return null_argument(__func__, "out");
-    mmdreg_registry_options given = MMDREG_REGISTRY_OPTIONS_INIT;
-    if (options != nullptr) {
-      if (options->version != MMDREG_REGISTRY_OPTIONS_VERSION)
-        return fail(MMDREG_EUNSUPPORTED,
-                    std::string(__func__) + ": options version " +
-                        std::to_string(options->version) + " is not supported (" +
-                        std::to_string(MMDREG_REGISTRY_OPTIONS_VERSION) + " is)");
-      given = *options;
-    }
     reg::engine_options engine_options;
-    engine_options.seed = given.seed;
-    engine_options.start = reg::sim_time{std::chrono::seconds{given.start_time}};
+    mmdreg_status status = MMDREG_OK;
+    if (!engine_options_of(__func__, options, engine_options, status)) return status;
     auto registry = std::make_unique<mmdreg_registry>();
     registry->engine = std::make_unique<reg::engine>(engine_options);
+    *out = registry.release();
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_registry_open(const char* path, size_t path_length,
+                                   const mmdreg_registry_options* options, int read_only,
+                                   mmdreg_registry** out) {
+  return guarded(__func__, [&] {
+    if (out == nullptr) return null_argument(__func__, "out");
+    std::string_view file;
+    if (!mmdreg::capi::text_argument(__func__, "path", path, path_length, file))
+      return MMDREG_EINVAL;
+    if (file.empty()) return fail(MMDREG_EINVAL, std::string(__func__) + ": the path is empty");
+    reg::engine_options engine_options;
+    mmdreg_status status = MMDREG_OK;
+    if (!engine_options_of(__func__, options, engine_options, status)) return status;
+    auto store = mmdreg::store::sqlite_storage::open(
+        std::filesystem::path(std::string(file)),
+        mmdreg::store::sqlite_options{.read_only = read_only != 0});
+    if (!store.ok()) return fail(store.err());
+    auto registry = std::make_unique<mmdreg_registry>();
+    registry->store = std::move(store).value();
+    auto engine = reg::engine::open(*registry->store, engine_options);
+    if (!engine.ok()) return fail(engine.err());
+    registry->engine = std::make_unique<reg::engine>(std::move(engine).value());
     *out = registry.release();
     return MMDREG_OK;
   });
@@ -95,6 +141,7 @@ mmdreg_status mmdreg_registry_create(const mmdreg_registry_options* options,
 mmdreg_status mmdreg_registry_close(mmdreg_registry* registry) {
   return with_registry(__func__, registry, [&](reg::engine&) {
     registry->engine.reset();
+    registry->store.reset();
     return MMDREG_OK;
   });
 }

@@ -485,8 +485,9 @@ struct engine::impl {
     }
     if (!outcome.ok()) {
       rollback();
-      return error{errc::io, "the registry's storage refused the change, nothing was changed: " +
-                                 outcome.err().message};
+      return error{outcome.err().code,
+                   "the registry's storage refused the change, nothing was changed: " +
+                       outcome.err().message};
     }
     txn.reset();
     return {};

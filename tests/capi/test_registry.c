@@ -1,9 +1,11 @@
 /* The registry through the C ABI: batches, outcomes, the clock, the Devices blade, exports,
  * deregistration, consent, close and every detectable misuse. */
+#define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "mmdreg.h"
@@ -331,10 +333,84 @@ static void misuse(void) {
   mmdreg_registry_free(registry);
 }
 
+/* A registry file outlives its handle: reopening restores devices, states and the clock. */
+static void durable(void) {
+  char path[] = "/tmp/mmdreg-capi-XXXXXX";
+  char file[64];
+  int fd = mkstemp(path);
+  mmdreg_registry_options options = MMDREG_REGISTRY_OPTIONS_INIT;
+  mmdreg_registry* registry = NULL;
+  mmdreg_devices* devices = NULL;
+  mmdreg_device_row row;
+  mmdreg_device_input inputs[2];
+  mmdreg_device_outcome outcomes[2];
+  mmdreg_registration registration;
+  uint32_t org = 0, request = 0;
+  int64_t now = 0;
+  size_t count = 0;
+  FILE* foreign;
+  mmdreg_status status;
+
+  CHECK(fd >= 0);
+  close(fd);
+  unlink(path);
+  snprintf(file, sizeof file, "%s.db", path);
+  options.seed = 9;
+  CHECK(mmdreg_registry_open(file, strlen(file), &options, 0, &registry) == MMDREG_OK);
+  CHECK(mmdreg_registry_add_organization(registry, "Contoso", 7, &org) == MMDREG_OK);
+  inputs[0] = device(0, 2);
+  inputs[1] = device(1, 3);
+  registration = batch(org, inputs, 2);
+  CHECK(mmdreg_registry_register(registry, &registration, outcomes, &request) == MMDREG_OK);
+  CHECK(mmdreg_registry_advance(registry, 600) == MMDREG_OK);
+  mmdreg_registry_free_and_clear(&registry);
+
+  CHECK(mmdreg_registry_open(file, strlen(file), NULL, 0, &registry) == MMDREG_OK);
+  CHECK(mmdreg_registry_now(registry, &now) == MMDREG_OK && now == 1735689600 + 600);
+  CHECK(mmdreg_registry_devices(registry, org, &devices) == MMDREG_OK);
+  CHECK(mmdreg_devices_count(devices, &count) == MMDREG_OK && count == 2);
+  CHECK(find_row(devices, outcomes[0].device, &row) && row.state == MMDREG_STATE_READY_FOR_USER);
+  mmdreg_devices_free(devices);
+  mmdreg_registry_free_and_clear(&registry);
+
+  /* Read-only: reads work, changes are refused and leave the file as it was. */
+  CHECK(mmdreg_registry_open(file, strlen(file), NULL, 1, &registry) == MMDREG_OK);
+  status = mmdreg_registry_advance(registry, 3600);
+  CHECK(status == MMDREG_EREFUSED);
+  if (status != MMDREG_EREFUSED)
+    fprintf(stderr, "advance: %d %s\n", status, mmdreg_registry_last_error(registry));
+  CHECK(strstr(mmdreg_registry_last_error(registry), file) != NULL);
+  mmdreg_registry_free_and_clear(&registry);
+
+  /* Bad files and arguments. */
+  CHECK(mmdreg_registry_open("/nonexistent/dir/x.db", 21, NULL, 1, &registry) == MMDREG_ENOTFOUND);
+  CHECK(registry == NULL);
+  foreign = fopen(path, "wb");
+  CHECK(foreign != NULL);
+  if (foreign != NULL) {
+    fputs("this is not a registry, just some text that is long enough to be a header........",
+          foreign);
+    fclose(foreign);
+  }
+  CHECK(mmdreg_registry_open(path, strlen(path), NULL, 0, &registry) == MMDREG_EUNSUPPORTED);
+  CHECK(strstr(mmdreg_last_error(), path) != NULL);
+  CHECK(mmdreg_registry_open(NULL, 4, NULL, 0, &registry) == MMDREG_EINVAL);
+  CHECK(mmdreg_registry_open(file, 0, NULL, 0, &registry) == MMDREG_EINVAL);
+  CHECK(mmdreg_registry_open(file, strlen(file), NULL, 0, NULL) == MMDREG_EINVAL);
+
+  unlink(path);
+  unlink(file);
+  snprintf(file, sizeof file, "%s.db-wal", path);
+  unlink(file);
+  snprintf(file, sizeof file, "%s.db-shm", path);
+  unlink(file);
+}
+
 int main(void) {
   build_hashes();
   lifecycle();
   partners_need_consent();
   misuse();
+  durable();
   return check_report();
 }
