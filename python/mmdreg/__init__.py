@@ -16,14 +16,45 @@ from typing import Optional
 
 from . import _core
 from ._core import DeviceProfile, GroupTagKind, RegistrationError, RegistrationState, Ring
+from ._errors import (
+    ConflictError,
+    Error,
+    FileError,
+    InvalidInputError,
+    NotFoundError,
+    RefusedError,
+    UnsupportedError,
+)
+from .hashes import Check, HashReport, inspect
+from .merging import Conflict, Dropped, MergeReport, merge
+from .validation import Finding, FindingStream, Summary, ValidationReport, iter_findings, validate
 
 __version__: str = _core.__version__
 
 __all__ = [
     "ALL_DEVICES_GROUP",
     "SHARED_DEVICE_MODE_GROUP",
+    "Check",
+    "Conflict",
+    "ConflictError",
     "DeviceProfile",
+    "Dropped",
     "Error",
+    "FileError",
+    "Finding",
+    "FindingStream",
+    "HashReport",
+    "MergeReport",
+    "NotFoundError",
+    "RULES",
+    "RefusedError",
+    "Summary",
+    "UnsupportedError",
+    "ValidationReport",
+    "inspect",
+    "iter_findings",
+    "merge",
+    "validate",
     "GroupTag",
     "GroupTagKind",
     "InvalidInputError",
@@ -47,13 +78,8 @@ __all__ = [
 ALL_DEVICES_GROUP: str = _core.ALL_DEVICES_GROUP
 SHARED_DEVICE_MODE_GROUP: str = _core.SHARED_DEVICE_MODE_GROUP
 
-
-class Error(Exception):
-    """Root of every exception mmdreg raises."""
-
-
-class InvalidInputError(Error, ValueError):
-    """The input is malformed or a combination the service refuses."""
+#: Every rule of the spec: (rule id, severity, summary), in the order of the spec's table.
+RULES: list = [tuple(r) for r in _core.RULES]
 
 
 _RULE_OF_KIND = {
