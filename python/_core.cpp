@@ -342,6 +342,126 @@ py::dict merge_files(const std::vector<std::string>& paths, const std::string& o
   return out;
 }
 
+// A volatile registration engine (state in memory only) for scripts and notebooks. Files are
+// validated first and only accepted rows are submitted, as the engine requires.
+class memory_registry {
+ public:
+  memory_registry(std::uint64_t seed, std::int64_t start)
+      : engine_([&] {
+          mmdreg::registry::engine_options options;
+          options.seed = seed;
+          options.start = mmdreg::registry::sim_time{std::chrono::seconds{start}};
+          return options;
+        }()) {}
+
+  std::uint32_t add_organization(const std::string& name) {
+    mmdreg::registry::organization_settings settings;
+    settings.name = name;
+    auto org = engine_.add_organization(settings);
+    if (!org.ok()) raise_error(org.err());
+    return static_cast<std::uint32_t>(*org);
+  }
+
+  py::dict register_file(std::uint32_t org, const std::string& path, mmdreg::device_profile profile,
+                         bool shared, const std::string& order_id) {
+    using mmdreg::csv::column;
+    mmdreg::registry::registration_request request;
+    request.organization = mmdreg::registry::organization_id{org};
+    request.by = mmdreg::registry::actor::admin_of(request.organization);
+    request.profile = profile;
+    request.shared = shared;
+    request.order_id = order_id;
+    std::uint64_t rejected = 0;
+    std::optional<mmdreg::error> failure;
+    mmdreg::registry::registration_result answer;
+    {
+      py::gil_scoped_release nogil;
+      auto summary = mmdreg::csv::validate_file(
+          path, {}, [](const mmdreg::diagnostic&) {},
+          [&](const mmdreg::csv::row& r) {
+            if (!r.accepted) {
+              ++rejected;
+              return;
+            }
+            mmdreg::registry::batch_entry entry;
+            entry.record.serial_number = std::string(r.value(column::serial_number));
+            entry.record.manufacturer = std::string(r.value(column::manufacturer));
+            entry.record.model = std::string(r.value(column::model));
+            entry.record.hardware_hash = std::string(r.value(column::hardware_hash));
+            entry.record.product_key_id = std::string(r.value(column::product_id));
+            entry.record.assigned_user = std::string(r.value(column::assigned_user));
+            entry.line = static_cast<std::uint32_t>(r.line);
+            request.devices.push_back(std::move(entry));
+          });
+      if (!summary.ok()) {
+        failure = summary.err();
+      } else {
+        auto result = engine_.register_devices(request);
+        if (!result.ok())
+          failure = result.err();
+        else
+          answer = std::move(result).value();
+      }
+    }
+    if (failure) raise_error(*failure);
+    py::dict out;
+    out["request"] = static_cast<std::uint32_t>(answer.number);
+    out["accepted"] = answer.accepted;
+    out["failed"] = answer.failed;
+    out["rejected_rows"] = rejected;
+    py::list devices;
+    for (const auto& d : answer.devices) {
+      py::dict x;
+      x["line"] = d.line;
+      x["device"] = d.device ? py::object(py::int_(static_cast<std::uint32_t>(*d.device)))
+                             : py::object(py::none());
+      x["error"] = d.failure ? py::object(py::str(std::string(mmdreg::message(d.failure->error))))
+                             : py::object(py::none());
+      devices.append(x);
+    }
+    out["devices"] = devices;
+    return out;
+  }
+
+  void advance(std::int64_t seconds) {
+    status_or_raise(engine_.advance(std::chrono::seconds{seconds}));
+  }
+
+  std::int64_t now() const { return engine_.now().time_since_epoch().count(); }
+
+  py::list devices(std::uint32_t org) const {
+    const mmdreg::registry::organization_id id{org};
+    auto rows = engine_.devices_blade(mmdreg::registry::actor::admin_of(id), id);
+    if (!rows.ok()) raise_error(rows.err());
+    py::list out;
+    for (const auto& r : *rows) {
+      py::dict x;
+      x["id"] = static_cast<std::uint32_t>(r.id);
+      x["name"] = r.name;
+      x["serial_number"] = r.serial_number;
+      x["manufacturer"] = r.manufacturer;
+      x["model"] = r.model;
+      x["state"] = std::string(mmdreg::display_name(r.state));
+      x["profile"] = std::string(mmdreg::display_name(r.profile));
+      x["shared"] = r.shared;
+      x["ring"] = r.ring ? py::object(py::str(std::string(mmdreg::ring_group(*r.ring))))
+                         : py::object(py::none());
+      x["last_error"] = r.last_error
+                            ? py::object(py::str(std::string(mmdreg::message(r.last_error->error))))
+                            : py::object(py::none());
+      x["group_tag"] = r.group_tag;
+      out.append(x);
+    }
+    return out;
+  }
+
+ private:
+  static void status_or_raise(const mmdreg::status& s) {
+    if (!s.ok()) raise_error(s.err());
+  }
+  mmdreg::registry::engine engine_;
+};
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -407,6 +527,15 @@ PYBIND11_MODULE(_core, m) {
       .def("finish", &chunk_validator::finish);
 
   m.def("inspect_hash", &inspect_hash, py::arg("text"));
+
+  py::class_<memory_registry>(m, "MemoryRegistry")
+      .def(py::init<std::uint64_t, std::int64_t>(), py::arg("seed"), py::arg("start"))
+      .def("add_organization", &memory_registry::add_organization, py::arg("name"))
+      .def("register_file", &memory_registry::register_file, py::arg("organization"),
+           py::arg("path"), py::arg("profile"), py::arg("shared"), py::arg("order_id"))
+      .def("advance", &memory_registry::advance, py::arg("seconds"))
+      .def("now", &memory_registry::now)
+      .def("devices", &memory_registry::devices, py::arg("organization"));
   // (line, serial, hash text) of every data row of a file, read by the validator (any dialect
   // with a hash column, any encoding).
   m.def(

@@ -8,6 +8,17 @@ The vocabulary of the registration service, with the exact strings of the servic
     ('group-tag-case', 'Microsoft365Managed_Standard')
     >>> mmdreg.format_group_tag(mmdreg.DeviceProfile.KIOSK, shared=True)
     'Microsoft365Managed_Kiosk-Shared'
+
+Upload files and hardware hashes::
+
+    report = mmdreg.validate("devices.csv")           # or bytes; GIL released, no copy
+    for finding in mmdreg.iter_findings("huge.csv"):  # lazily, 1 MiB at a time
+        print(finding.line, finding.rule, finding.message)
+    mmdreg.inspect(hash_text).readiness               # decoded fields, checks, requirements
+    mmdreg.merge(["a.csv", "b.csv"], "out/", group_tag="Microsoft365Managed_Standard")
+
+Every exception is an :class:`Error` (InvalidInputError, FileError, ...). The ``mmdreg`` command
+(also ``python -m mmdreg``) offers the same on the command line.
 """
 from __future__ import annotations
 
@@ -27,6 +38,7 @@ from ._errors import (
 )
 from .hashes import Check, HashReport, inspect
 from .merging import Conflict, Dropped, MergeReport, merge
+from .registry import BladeRow, MemoryRegistry
 from .validation import Finding, FindingStream, Summary, ValidationReport, iter_findings, validate
 
 __version__: str = _core.__version__
@@ -34,6 +46,8 @@ __version__: str = _core.__version__
 __all__ = [
     "ALL_DEVICES_GROUP",
     "SHARED_DEVICE_MODE_GROUP",
+    "BladeRow",
+    "MemoryRegistry",
     "Check",
     "Conflict",
     "ConflictError",
