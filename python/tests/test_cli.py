@@ -132,3 +132,28 @@ def test_validate_shared_samples(samples):
     assert all(f["encoding"] == "utf-16le" for f in doc["files"])
     inspected = json.loads(run("inspect", "--json", *files).stdout)
     assert len(inspected) == 8 and all(r["valid"] for r in inspected)
+
+
+def test_colour_and_progress_only_on_a_terminal(bad_csv):
+    import os
+    import pty
+
+    primary, secondary = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    done = subprocess.run([sys.executable, "-m", "mmdreg", "validate", str(bad_csv)], stdout=secondary,
+                          stderr=secondary, env=env, timeout=120)
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(primary)
+    shown = b"".join(chunks).decode()
+    assert done.returncode == 1
+    assert "\033[1;31merror\033[0m hash-" in shown  # coloured severity
+    assert "] 0/1 bad.csv" in shown  # the progress line on the terminal
