@@ -8,6 +8,17 @@ The vocabulary of the registration service, with the exact strings of the servic
     ('group-tag-case', 'Microsoft365Managed_Standard')
     >>> mmdreg.format_group_tag(mmdreg.DeviceProfile.KIOSK, shared=True)
     'Microsoft365Managed_Kiosk-Shared'
+
+Upload files and hardware hashes::
+
+    report = mmdreg.validate("devices.csv")           # or bytes; GIL released, no copy
+    for finding in mmdreg.iter_findings("huge.csv"):  # lazily, 1 MiB at a time
+        print(finding.line, finding.rule, finding.message)
+    mmdreg.inspect(hash_text).readiness               # decoded fields, checks, requirements
+    mmdreg.merge(["a.csv", "b.csv"], "out/", group_tag="Microsoft365Managed_Standard")
+
+Every exception is an :class:`Error` (InvalidInputError, FileError, ...). The ``mmdreg`` command
+(also ``python -m mmdreg``) offers the same on the command line.
 """
 from __future__ import annotations
 
@@ -16,14 +27,48 @@ from typing import Optional
 
 from . import _core
 from ._core import DeviceProfile, GroupTagKind, RegistrationError, RegistrationState, Ring
+from ._errors import (
+    ConflictError,
+    Error,
+    FileError,
+    InvalidInputError,
+    NotFoundError,
+    RefusedError,
+    UnsupportedError,
+)
+from .hashes import Check, HashReport, inspect
+from .merging import Conflict, Dropped, MergeReport, merge
+from .registry import BladeRow, MemoryRegistry
+from .validation import Finding, FindingStream, Summary, ValidationReport, iter_findings, validate
 
 __version__: str = _core.__version__
 
 __all__ = [
     "ALL_DEVICES_GROUP",
     "SHARED_DEVICE_MODE_GROUP",
+    "BladeRow",
+    "MemoryRegistry",
+    "Check",
+    "Conflict",
+    "ConflictError",
     "DeviceProfile",
+    "Dropped",
     "Error",
+    "FileError",
+    "Finding",
+    "FindingStream",
+    "HashReport",
+    "MergeReport",
+    "NotFoundError",
+    "RULES",
+    "RefusedError",
+    "Summary",
+    "UnsupportedError",
+    "ValidationReport",
+    "inspect",
+    "iter_findings",
+    "merge",
+    "validate",
     "GroupTag",
     "GroupTagKind",
     "InvalidInputError",
@@ -47,13 +92,8 @@ __all__ = [
 ALL_DEVICES_GROUP: str = _core.ALL_DEVICES_GROUP
 SHARED_DEVICE_MODE_GROUP: str = _core.SHARED_DEVICE_MODE_GROUP
 
-
-class Error(Exception):
-    """Root of every exception mmdreg raises."""
-
-
-class InvalidInputError(Error, ValueError):
-    """The input is malformed or a combination the service refuses."""
+#: Every rule of the spec: (rule id, severity, summary), in the order of the spec's table.
+RULES: list = [tuple(r) for r in _core.RULES]
 
 
 _RULE_OF_KIND = {

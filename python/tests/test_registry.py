@@ -1,0 +1,48 @@
+import pytest
+
+import mmdreg
+from mmdreg import DeviceProfile, RegistrationState
+
+
+def test_register_and_advance_to_ready_for_user(clean_csv, bad_csv):
+    registry = mmdreg.MemoryRegistry(seed=7)
+    org = registry.add_organization("Contoso")
+    result = registry.register_file(org, clean_csv, profile=DeviceProfile.SENSITIVE_DATA)
+    assert (result["accepted"], result["failed"], result["rejected_rows"]) == (6, 0, 0)
+    assert [d["line"] for d in result["devices"]] == [2, 3, 4, 5, 6, 7]
+    assert all(d["error"] is None for d in result["devices"])
+
+    pending = mmdreg.state_display_name(RegistrationState.PENDING)
+    ready = mmdreg.state_display_name(RegistrationState.READY_FOR_USER)
+    rows = registry.devices(org)
+    assert len(rows) == 6 and {r.state for r in rows} == {pending}
+    assert {r.profile for r in rows} == {mmdreg.profile_display_name(DeviceProfile.SENSITIVE_DATA)}
+    assert rows[0].serial_number == "7000000000"
+
+    start = registry.now
+    registry.advance(60)
+    assert registry.now == start + 60
+    assert {r.state for r in registry.devices(org)} == {pending}
+    registry.advance(3600)
+    after = registry.devices(org)
+    assert {r.state for r in after} == {ready}
+    assert all(r.ring is not None for r in after)
+    assert after[0].to_dict()["state"] == ready
+
+    # The same devices again: already registered; the CSV-rejected row is not submitted.
+    again = registry.register_file(org, bad_csv)
+    assert again["rejected_rows"] == 1
+    assert again["accepted"] == 0
+    assert {d["error"] for d in again["devices"]} == {
+        mmdreg.error_message(mmdreg.RegistrationError.DEVICE_ALREADY_REGISTERED)}
+
+
+def test_refusals_raise(clean_csv, tmp_path):
+    registry = mmdreg.MemoryRegistry()
+    with pytest.raises(mmdreg.Error):
+        registry.devices(42)
+    org = registry.add_organization("Fabrikam")
+    with pytest.raises(mmdreg.Error):
+        registry.register_file(org, clean_csv, profile=DeviceProfile.POWER_USER, shared=True)
+    with pytest.raises(mmdreg.FileError):
+        registry.register_file(org, tmp_path / "absent.csv")
