@@ -30,8 +30,8 @@ int main(int argc, char** argv) {
               << (s.layout ? mmdreg::csv::dialect_id(s.layout->dialect) : "unknown dialect") << ", "
               << mmdreg::csv::encoding_name(s.encoding) << ", " << s.rows << " rows, " << s.accepted
               << " accepted, " << s.rejected << " rejected, " << s.errors << " errors, "
-              << s.warnings << " warnings" << (s.file_rejected ? " (the file would be refused)" : "")
-              << "\n";
+              << s.warnings << " warnings"
+              << (s.file_rejected ? " (the file would be refused)" : "") << "\n";
     if (s.errors > 0 && exit_status == 0) exit_status = 1;
   }
   return exit_status;
