@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <stdexcept>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -101,11 +102,39 @@ bool cpu_has_avx2() noexcept {
   static const bool has = __builtin_cpu_supports("avx2") != 0;
   return has;
 }
+
+__attribute__((target("avx2"))) bool all_zero_sextets_avx2(const char* in, std::size_t n) noexcept {
+  const __m256i zero_digit = _mm256_set1_epi8('A');
+  std::size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i));
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i + 32));
+    const __m256i differ =
+        _mm256_or_si256(_mm256_xor_si256(a, zero_digit), _mm256_xor_si256(b, zero_digit));
+    if (_mm256_testz_si256(differ, differ) == 0) return false;
+  }
+  for (; i < n; ++i)
+    if (in[i] != 'A') return false;
+  return true;
+}
 #else
 bool cpu_has_avx2() noexcept {
   return false;
 }
 #endif
+
+bool all_zero_sextets_scalar(const char* in, std::size_t n) noexcept {
+  constexpr std::uint64_t zero_digits = 0x4141414141414141ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, in + i, sizeof word);
+    if (word != zero_digits) return false;
+  }
+  for (; i < n; ++i)
+    if (in[i] != 'A') return false;
+  return true;
+}
 
 std::size_t decode_quads(const char* in, std::size_t quads, std::uint8_t* out,
                          base64_path path) noexcept {
@@ -181,6 +210,16 @@ base64_decoded base64_decode(std::string_view text, std::span<std::uint8_t> out,
 
 base64_decoded base64_check(std::string_view text, base64_path path) noexcept {
   return decode_into(text, nullptr, path);
+}
+
+bool base64_all_zero_sextets(std::string_view text, base64_path path) noexcept {
+#if MMDREG_BASE64_X86
+  if (path != base64_path::scalar && cpu_has_avx2())
+    return all_zero_sextets_avx2(text.data(), text.size());
+#else
+  (void)path;
+#endif
+  return all_zero_sextets_scalar(text.data(), text.size());
 }
 
 void base64_encode(std::span<const std::uint8_t> bytes, char* out) noexcept {
