@@ -6,6 +6,7 @@
 #ifndef MMDREG_SRC_HASH_USED_PART_HPP
 #define MMDREG_SRC_HASH_USED_PART_HPP
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -17,11 +18,12 @@ namespace mmdreg::detail {
 /// Decodes `text` when it has the shape of every intact hash: 4000 characters, bytes 2-3 giving a
 /// record-area end inside the limits, valid base64 up to the quad that holds the trailer's last
 /// byte, and nothing but 'A' after it. Then `out` holds exactly what base64_decode of the whole
-/// text writes (the padding bytes set to zero) and the result is true. Otherwise the result is
-/// false and `out` is unspecified: the caller decodes the whole text, which finds the exact
-/// problem. Success therefore never hides a finding of the full decode.
-bool decode_used_part(std::string_view text,
-                      std::span<std::uint8_t, hash_byte_length> out) noexcept;
+/// text writes (the padding bytes set to zero) and the result is the offset from which every byte
+/// is known to be zero without having been decoded (at least end + 36). Otherwise the result is 0
+/// and `out` is unspecified: the caller decodes the whole text, which finds the exact problem.
+/// Success therefore never hides a finding of the full decode.
+std::size_t decode_used_part(std::string_view text,
+                             std::span<std::uint8_t, hash_byte_length> out) noexcept;
 
 }  // namespace mmdreg::detail
 
