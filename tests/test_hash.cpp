@@ -10,6 +10,7 @@
 
 #include "hash/base64.hpp"
 #include "hash/sha256.hpp"
+#include "hash/used_part.hpp"
 #include "mmdreg/hash/hardware_hash.hpp"
 #include "spec_tables.hpp"
 #include "support.hpp"
@@ -936,3 +937,91 @@ BOOST_AUTO_TEST_CASE(error_order_and_padding_rules) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(zero_sextet_runs_on_both_paths) {
+  std::mt19937_64 rng(23);
+  const std::string others = "BAa=+/0 \n-\x80\xC1\x41\x01";
+  for (int round = 0; round < 5000; ++round) {
+    std::string text(std::uniform_int_distribution<std::size_t>(0, 300)(rng), 'A');
+    if (!text.empty() && round % 4 != 0)
+      text[std::uniform_int_distribution<std::size_t>(0, text.size() - 1)(rng)] =
+          others[std::uniform_int_distribution<std::size_t>(0, others.size() - 1)(rng)];
+    const bool expected = std::all_of(text.begin(), text.end(), [](char c) { return c == 'A'; });
+    BOOST_TEST_CONTEXT("round " << round << " size " << text.size()) {
+      BOOST_TEST(detail::base64_all_zero_sextets(text, base64_path::scalar) == expected);
+      BOOST_TEST(detail::base64_all_zero_sextets(text, base64_path::avx2) == expected);
+    }
+  }
+}
+
+// The used-part decode may only accept a text the whole decode accepts, and must then produce the
+// same 3000 bytes: the rest of hardware_hash::decode then sees the same input either way, so every
+// finding stays the same. Mutations are aimed at the places where the two could part: the header,
+// the quad holding the trailer's last byte, the padding and the length.
+BOOST_AUTO_TEST_CASE(used_part_decode_agrees_with_the_whole_decode_on_mutated_hashes) {
+  std::mt19937_64 rng(31);
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const std::string replacements = alphabet + "====AAAA \n\r\t-_.\"\x80\xFF";
+  std::size_t accepted = 0, refused = 0;
+  std::set<std::size_t> boundary_phases;
+  for (int variant = 0; variant < 60; ++variant) {
+    auto fields = typical_fields();
+    fields.serial_number = random_text(rng, 1, 40);
+    fields.model = random_text(rng, 1, 60);
+    if (variant % 3 == 0) fields.tpm_endorsement_key.reset();
+    const auto text = built(fields);
+    const std::size_t end = u16(decode_bytes(text), 2);
+    const std::size_t used_chars = (end + 36 + 2) / 3 * 4;
+    boundary_phases.insert((end + 36) % 3);
+    std::array<std::uint8_t, hash_byte_length> out{};
+    // An intact hash takes the fast path.
+    BOOST_TEST_REQUIRE(detail::decode_used_part(text, out) == used_chars / 4 * 3);
+    BOOST_TEST_REQUIRE((std::vector<std::uint8_t>(out.begin(), out.end()) == decode_bytes(text)));
+    for (int round = 0; round < 400; ++round) {
+      std::string damaged = text;
+      const int edits = std::uniform_int_distribution<int>(1, 3)(rng);
+      for (int e = 0; e < edits; ++e) {
+        std::size_t at = 0;
+        switch (std::uniform_int_distribution<int>(0, 3)(rng)) {
+          case 0:
+            at = std::uniform_int_distribution<std::size_t>(0, 11)(rng);
+            break;
+          case 1:
+            at = std::uniform_int_distribution<std::size_t>(used_chars - 8, used_chars + 8)(rng);
+            break;
+          case 2:
+            at = std::uniform_int_distribution<std::size_t>(3990, 3999)(rng);
+            break;
+          default:
+            at = std::uniform_int_distribution<std::size_t>(0, 3999)(rng);
+            break;
+        }
+        damaged[at] = replacements[std::uniform_int_distribution<std::size_t>(
+            0, replacements.size() - 1)(rng)];
+      }
+      if (round % 25 == 0) damaged.push_back('A');
+      if (round % 25 == 1) damaged.pop_back();
+      std::vector<std::uint8_t> whole(detail::base64_decoded_capacity(damaged.size()));
+      const auto decoded = detail::base64_decode(damaged, whole, base64_path::scalar);
+      out.fill(0xEE);
+      BOOST_TEST_CONTEXT("variant " << variant << " round " << round) {
+        if (const auto zero_from = detail::decode_used_part(damaged, out); zero_from != 0) {
+          BOOST_TEST_REQUIRE(zero_from >= end + 36);
+          BOOST_TEST_REQUIRE(std::all_of(whole.begin() + static_cast<std::ptrdiff_t>(zero_from),
+                                         whole.begin() + hash_byte_length,
+                                         [](std::uint8_t b) { return b == 0; }));
+          ++accepted;
+          BOOST_TEST_REQUIRE(!decoded.error.has_value());
+          BOOST_TEST_REQUIRE(decoded.size == hash_byte_length);
+          BOOST_TEST_REQUIRE(std::equal(out.begin(), out.end(), whole.begin()));
+        } else {
+          ++refused;
+        }
+      }
+    }
+  }
+  // Both outcomes and every alignment of the trailer's end within a quad were exercised.
+  BOOST_TEST(accepted > 1000U);
+  BOOST_TEST(refused > 1000U);
+  BOOST_TEST(boundary_phases.size() == 3U);
+}

@@ -778,14 +778,41 @@ struct validator::state {
                              static_cast<std::uint8_t>(t));
     };
     std::vector<std::thread> helpers;
+    // A sink that throws while the helpers run must not leave them joinable (std::terminate).
+    struct join_at_exit {
+      std::vector<std::thread>& threads;
+      ~join_at_exit() {
+        for (auto& t : threads)
+          if (t.joinable()) t.join();
+      }
+    } joiner{helpers};
     helpers.reserve(threads - 1);
     for (std::size_t t = 1; t < threads; ++t)
       helpers.emplace_back(work, t);
     work(0);
+    // The first share precedes every other in input order and is this thread's own: it is
+    // committed while the helpers still analyse theirs.
+    const std::size_t own = n / threads;
+    commit_range(0, own);
     for (auto& h : helpers)
       h.join();
-    for (std::size_t i = 0; i < n; ++i)
+    commit_range(own, n);
+  }
+
+  // Commits batch rows [first, last) in order. The duplicate-table slots of a row a few places
+  // ahead are prefetched, so that their cache misses overlap the commits before it.
+  void commit_range(std::size_t first, std::size_t last) {
+    constexpr std::size_t ahead = 8;
+    for (std::size_t i = first; i < last; ++i) {
+      if (i + ahead < last && options.detect_duplicates) {
+        const auto& next = batch_rows[i + ahead];
+        if (next.hash_valid && !next.blank) {
+          duplicates.devices.prefetch(identity_key(next.identity));
+          duplicates.serials.prefetch(next.serial_key);
+        }
+      }
       commit(batch_rows[i]);
+    }
   }
 
   void header(std::string_view line) {

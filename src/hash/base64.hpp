@@ -62,6 +62,12 @@ base64_decoded base64_decode(std::string_view text, std::span<std::uint8_t> out,
 base64_decoded base64_check(std::string_view text,
                             base64_path path = base64_path::automatic) noexcept;
 
+/// Whether every character of `text` is 'A', the base64 digit of six zero bits (true when empty).
+/// A run of 'A' is how zero bytes look once encoded, so this checks zero padding without decoding
+/// it. `path` as for decoding; both kernels give the same answer.
+bool base64_all_zero_sextets(std::string_view text,
+                             base64_path path = base64_path::automatic) noexcept;
+
 /// Encodes `bytes` into `out`, which must hold base64_encoded_size(bytes.size()) characters.
 void base64_encode(std::span<const std::uint8_t> bytes, char* out) noexcept;
 

@@ -7,6 +7,7 @@
 #include "hash/base64.hpp"
 #include "hash/layout.hpp"
 #include "hash/sha256.hpp"
+#include "hash/used_part.hpp"
 
 namespace mmdreg {
 namespace {
@@ -115,6 +116,34 @@ std::string_view nul_terminated(std::optional<std::span<const std::uint8_t>> val
 
 }  // namespace
 
+namespace detail {
+
+std::size_t decode_used_part(std::string_view text,
+                             std::span<std::uint8_t, hash_byte_length> out) noexcept {
+  constexpr std::size_t refused = 0;
+  if (text.size() != hash_text_length) return refused;
+  // The first two quads give bytes 0-5, which hold the end of the record area (bytes 2-3).
+  constexpr std::size_t head_quads = 2;
+  const auto decode_quads = [&](std::size_t first, std::size_t count) {
+    const auto decoded =
+        base64_decode(text.substr(first * 4, count * 4), out.subspan(first * 3, count * 3));
+    // A '=' among the characters would be taken as padding and shorten the output.
+    return !decoded.error && decoded.size == count * 3;
+  };
+  if (!decode_quads(0, head_quads)) return refused;
+  const std::size_t end = read_u16(out, 2);
+  if (end < layout::header_size || end > layout::max_record_end) return refused;
+  // Every quad holding a byte of the record area or the trailer is decoded; the bytes of the last
+  // one past the trailer are padding and are checked as decoded bytes, like the rest of it.
+  const std::size_t used_quads = (end + layout::trailer_size + 2) / 3;
+  if (!decode_quads(head_quads, used_quads - head_quads)) return refused;
+  if (!base64_all_zero_sextets(text.substr(used_quads * 4))) return refused;
+  std::fill(out.begin() + static_cast<std::ptrdiff_t>(used_quads * 3), out.end(), std::uint8_t{0});
+  return used_quads * 3;
+}
+
+}  // namespace detail
+
 std::string_view architecture_name(std::uint8_t architecture) noexcept {
   switch (static_cast<hash_architecture>(architecture)) {
     case hash_architecture::x86:
@@ -133,7 +162,10 @@ std::optional<hash_problem> hardware_hash::decode(std::string_view base64_text) 
   first_record_.fill(0);
 
   // Only a 4000-character text can be a hash; any other is checked without being stored.
-  const auto decoded = base64_text.size() == hash_text_length
+  // Whatever the used-part decode does not accept is decoded whole, which reports it exactly.
+  const std::size_t zero_from = detail::decode_used_part(base64_text, bytes_);
+  const auto decoded = zero_from != 0 ? detail::base64_decoded{hash_byte_length, std::nullopt}
+                       : base64_text.size() == hash_text_length
                            ? detail::base64_decode(base64_text, bytes_)
                            : detail::base64_check(base64_text);
   if (decoded.error) return base64_problem(*decoded.error, base64_text.size());
@@ -196,8 +228,12 @@ std::optional<hash_problem> hardware_hash::decode(std::string_view base64_text) 
                              byte_text(bytes[end + 2]) + " " + byte_text(bytes[end + 3]) +
                              ", not \"CS\" followed by the length 36 (0x43 0x53 0x24 0x00)");
   const std::size_t padding_start = end + layout::trailer_size;
-  const std::size_t nonzero = padding_start + first_nonzero(bytes.subspan(padding_start));
-  if (nonzero != hash_byte_length)
+  // Past zero_from the used-part decode has already seen nothing but zero.
+  const std::size_t checked_end =
+      zero_from != 0 ? std::max(zero_from, padding_start) : hash_byte_length;
+  const std::size_t nonzero =
+      padding_start + first_nonzero(bytes.subspan(padding_start, checked_end - padding_start));
+  if (nonzero != checked_end)
     return structure_problem("byte " + std::to_string(nonzero) + " is " +
                              byte_text(bytes[nonzero]) +
                              ", but everything after the trailer (bytes " +
