@@ -122,7 +122,7 @@ def test_progress_callback_and_its_exception():
 
 @pytest.fixture(scope="module")
 def generated_csv(tmp_path_factory):
-    """8,000 valid rows from the shared generator (distinct devices: no findings to convert)."""
+    """60,000 valid rows from the shared generator (distinct devices: no findings to convert)."""
     from conftest import shared_dir
 
     shared = shared_dir()
@@ -130,7 +130,7 @@ def generated_csv(tmp_path_factory):
     if generator is None or not generator.is_file():
         pytest.skip("../shared/bench/gen_autopilot_csv.py is not present")
     path = tmp_path_factory.mktemp("gen") / "rows.csv"
-    subprocess.run([sys.executable, str(generator), "8000", str(path)], check=True)
+    subprocess.run([sys.executable, str(generator), "60000", str(path)], check=True)
     return path
 
 
@@ -141,7 +141,7 @@ def test_validation_releases_the_gil(generated_csv):
     def run():
         start = time.perf_counter()
         report = mmdreg.validate(data, target="none", progress=None)
-        assert report.summary.rows == 8000 and report.findings == []
+        assert report.summary.rows == 60000 and report.findings == []
         took.append(time.perf_counter() - start)
 
     worker = threading.Thread(target=run)
