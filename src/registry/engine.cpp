@@ -1219,30 +1219,30 @@ result<organization_id> engine::add_organization(const organization_settings& se
   return organization_id{id};
 }
 
-result<partner_id> engine::add_partner(std::string_view name) {
-  if (name.empty()) return error{errc::invalid_argument, "a partner needs a name"};
-  auto& m = *impl_;
-  const auto id = static_cast<std::uint32_t>(m.partners.size() + 1);
-  if (auto s = m.transact([&]() -> status {
-        m.partners.push_back({id, std::string(name)});
+// Partners and OEMs are both named parties with dense ids; only the list and the word differ.
+result<std::uint32_t> engine::add_party(std::vector<party_row>& parties, std::string_view name,
+                                        std::string_view what) {
+  if (name.empty()) return error{errc::invalid_argument, std::string(what) + " needs a name"};
+  const auto id = static_cast<std::uint32_t>(parties.size() + 1);
+  if (auto s = impl_->transact([&]() -> status {
+        parties.push_back({id, std::string(name)});
         return {};
       });
       !s)
     return s.err();
-  return partner_id{id};
+  return id;
+}
+
+result<partner_id> engine::add_partner(std::string_view name) {
+  auto id = add_party(impl_->partners, name, "a partner");
+  if (!id) return id.err();
+  return partner_id{*id};
 }
 
 result<oem_id> engine::add_oem(std::string_view name) {
-  if (name.empty()) return error{errc::invalid_argument, "an OEM needs a name"};
-  auto& m = *impl_;
-  const auto id = static_cast<std::uint32_t>(m.oems.size() + 1);
-  if (auto s = m.transact([&]() -> status {
-        m.oems.push_back({id, std::string(name)});
-        return {};
-      });
-      !s)
-    return s.err();
-  return oem_id{id};
+  auto id = add_party(impl_->oems, name, "an OEM");
+  if (!id) return id.err();
+  return oem_id{*id};
 }
 
 status engine::add_catalogue_entry(const catalogue_entry& entry) {

@@ -272,6 +272,8 @@ class engine {
   snapshot export_snapshot() const;
 
  private:
+  result<std::uint32_t> add_party(std::vector<party_row>& parties, std::string_view name,
+                                  std::string_view what);
   struct impl;
   explicit engine(std::unique_ptr<impl> state);
   std::unique_ptr<impl> impl_;
