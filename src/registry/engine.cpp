@@ -564,6 +564,15 @@ struct engine::impl {
     }
     return id;
   }
+  /// A device of the organization's blade that `by` administers: the organization must exist, the
+  /// caller must be its tenant admin, and the device must be in its blade.
+  result<std::uint32_t> admins_device(actor by, organization_id org, device_id device,
+                                      std::string_view what) const {
+    auto o = organization(org);
+    if (!o) return o.err();
+    if (auto s = admin_of(by, *o, what); !s) return s.err();
+    return blade_device(*o, device);
+  }
   static bool delivered(const device_row& d) {
     return d.state == u8(registration_state::ready_for_user) ||
            d.state == u8(registration_state::active) || d.state == u8(registration_state::inactive);
@@ -1330,10 +1339,7 @@ result<registration_result> engine::register_devices(const registration_request&
 
 status engine::deregister(actor by, organization_id org, device_id device) {
   auto& m = *impl_;
-  auto o = m.organization(org);
-  if (!o) return o.err();
-  if (auto s = m.admin_of(by, *o, "remove devices"); !s) return s;
-  auto id = m.blade_device(*o, device);
+  auto id = m.admins_device(by, org, device, "remove devices");
   if (!id) return id.err();
   if (m.devices[*id - 1].state == u8(registration_state::pending))
     return refused(device_text(*id) +
@@ -1347,10 +1353,7 @@ status engine::deregister(actor by, organization_id org, device_id device) {
 
 status engine::pin_ring(actor by, organization_id org, device_id device, ring r) {
   auto& m = *impl_;
-  auto o = m.organization(org);
-  if (!o) return o.err();
-  if (auto s = m.admin_of(by, *o, "move devices between rings"); !s) return s;
-  auto id = m.blade_device(*o, device);
+  auto id = m.admins_device(by, org, device, "move devices between rings");
   if (!id) return id.err();
   if (!impl::delivered(m.devices[*id - 1]))
     return refused(
@@ -1372,10 +1375,7 @@ status engine::pin_ring(actor by, organization_id org, device_id device, ring r)
 
 status engine::release_ring(actor by, organization_id org, device_id device) {
   auto& m = *impl_;
-  auto o = m.organization(org);
-  if (!o) return o.err();
-  if (auto s = m.admin_of(by, *o, "move devices between rings"); !s) return s;
-  auto id = m.blade_device(*o, device);
+  auto id = m.admins_device(by, org, device, "move devices between rings");
   if (!id) return id.err();
   const auto& current = m.devices[*id - 1];
   if (!impl::delivered(current))
@@ -1402,10 +1402,7 @@ status engine::release_ring(actor by, organization_id org, device_id device) {
 status engine::change_group_membership(actor by, organization_id org, device_id device,
                                        std::string_view group, bool member) {
   auto& m = *impl_;
-  auto o = m.organization(org);
-  if (!o) return o.err();
-  if (auto s = m.admin_of(by, *o, "change group memberships"); !s) return s;
-  auto id = m.blade_device(*o, device);
+  auto id = m.admins_device(by, org, device, "change group memberships");
   if (!id) return id.err();
   const auto bit = group_bit_of(group);
   if (!bit)
@@ -1489,10 +1486,7 @@ status engine::record_activity(organization_id org, device_id device) {
 status engine::rename_device(actor by, organization_id org, device_id device,
                              std::string_view name) {
   auto& m = *impl_;
-  auto o = m.organization(org);
-  if (!o) return o.err();
-  if (auto s = m.admin_of(by, *o, "rename devices"); !s) return s;
-  auto id = m.blade_device(*o, device);
+  auto id = m.admins_device(by, org, device, "rename devices");
   if (!id) return id.err();
   if (name.empty() || name.size() > 15)
     return error{errc::invalid_argument, "a device name has 1 to 15 characters (NetBIOS); '" +
@@ -1511,10 +1505,7 @@ status engine::rename_device(actor by, organization_id org, device_id device,
 
 status engine::remove_group_tag(actor by, organization_id org, device_id device) {
   auto& m = *impl_;
-  auto o = m.organization(org);
-  if (!o) return o.err();
-  if (auto s = m.admin_of(by, *o, "edit Autopilot records"); !s) return s;
-  auto id = m.blade_device(*o, device);
+  auto id = m.admins_device(by, org, device, "edit Autopilot records");
   if (!id) return id.err();
   const auto& current = m.devices[*id - 1];
   if (current.state == u8(registration_state::failed) ||
