@@ -170,6 +170,9 @@ struct engine::impl {
 
   // -- the open transaction --
   struct transaction {
+    // User-provided so that std::optional can construct it inside this still-incomplete class
+    // (clang evaluates is_constructible before default member initializers are parsed).
+    transaction() {}
     registry_meta meta;
     std::size_t strings = 0, chars = 0, partners = 0, oems = 0, catalogue = 0, requests = 0,
                 devices = 0, audit = 0;
