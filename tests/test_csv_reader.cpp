@@ -290,22 +290,38 @@ BOOST_AUTO_TEST_CASE(file_and_buffer_agree_and_a_missing_file_is_an_io_error) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_CASE(special_byte_scan_paths_agree) {
+BOOST_AUTO_TEST_CASE(line_scan_paths_agree_with_a_plain_reading) {
+  using mmdreg::csv::detail::line_shape;
+  using mmdreg::csv::detail::scan_line;
   using mmdreg::csv::detail::scan_path;
-  using mmdreg::csv::detail::scan_special;
   BOOST_TEST_MESSAGE("AVX2 path available: " << mmdreg::csv::detail::scan_avx2_supported());
   std::mt19937 random(7);
-  const char specials[] = {'"', '\0', '\x80', '\xC3', '\xFF'};
+  const char specials[] = {'"', '\0', '\x80', '\xC3', '\xFF', ',', ',', '\n', '\r'};
   for (std::size_t size = 0; size < 200; ++size) {
     for (int trial = 0; trial < 20; ++trial) {
-      std::string line(size, 'A');
-      const int count = static_cast<int>(random() % 4);
+      std::string text(size, 'A');
+      const int count = static_cast<int>(random() % 24);
       for (int k = 0; k < count && size > 0; ++k)
-        line[random() % size] = specials[random() % sizeof specials];
-      const auto scalar = scan_special(line, scan_path::scalar);
-      BOOST_TEST((scan_special(line, scan_path::avx2) == scalar));
-      BOOST_TEST(scalar.first_quote == line.find('"'));
-      BOOST_TEST(scalar.first_nul == line.find('\0'));
+        text[random() % size] = specials[random() % sizeof specials];
+      const auto scalar = scan_line(text, scan_path::scalar);
+      BOOST_TEST((scan_line(text, scan_path::avx2) == scalar));
+      // What the scan must find, read the plain way.
+      const auto line = std::string_view(text).substr(0, text.find('\n'));
+      BOOST_TEST(scalar.length == line.size());
+      BOOST_TEST(scalar.newline == (line.size() < text.size()));
+      BOOST_TEST(scalar.special.first_quote == line.find('"'));
+      BOOST_TEST(scalar.special.first_nul == line.find('\0'));
+      const auto high = std::find_if(line.begin(), line.end(),
+                                     [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+      BOOST_TEST(scalar.special.first_high ==
+                 (high == line.end() ? std::string_view::npos
+                                     : static_cast<std::size_t>(high - line.begin())));
+      std::vector<std::size_t> commas;
+      for (std::size_t i = 0; i < line.size(); ++i)
+        if (line[i] == ',') commas.push_back(i);
+      BOOST_TEST_REQUIRE(scalar.commas == commas.size());
+      for (std::size_t i = 0; i < std::min(commas.size(), line_shape::kept_commas); ++i)
+        BOOST_TEST(scalar.comma_at[i] == commas[i]);
     }
   }
 }

@@ -10,55 +10,88 @@ namespace {
 
 constexpr auto npos = std::string_view::npos;
 
-void scan_scalar_from(std::string_view line, std::size_t i, special_bytes& out) noexcept {
-  for (; i < line.size(); ++i) {
-    const auto c = static_cast<unsigned char>(line[i]);
+void add_comma(line_shape& out, std::size_t at) noexcept {
+  if (out.commas < line_shape::kept_commas) out.comma_at[out.commas] = at;
+  ++out.commas;
+}
+
+void scan_scalar_from(std::string_view text, std::size_t i, line_shape& out) noexcept {
+  for (; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
-      if (out.first_high == npos) out.first_high = i;
+      if (out.special.first_high == npos) out.special.first_high = i;
+    } else if (c == ',') {
+      add_comma(out, i);
+    } else if (c == '\n') {
+      out.length = i;
+      out.newline = true;
+      return;
     } else if (c == '"') {
-      if (out.first_quote == npos) out.first_quote = i;
+      if (out.special.first_quote == npos) out.special.first_quote = i;
     } else if (c == 0) {
-      if (out.first_nul == npos) out.first_nul = i;
+      if (out.special.first_nul == npos) out.special.first_nul = i;
     }
   }
+  out.length = text.size();
 }
 
 #if MMDREG_CSV_SCAN_AVX2
-// A byte needs a look when its sign bit is set, or when it equals '"' or NUL (the compares then set
-// it): clean 64-byte blocks, nearly all of a file, cost one test each.
-__attribute__((target("avx2"))) inline __m256i marked(__m256i v) noexcept {
-  return _mm256_or_si256(v, _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')),
-                                            _mm256_cmpeq_epi8(v, _mm256_setzero_si256())));
+// A byte needs a closer look when it is '\n' ',' '"' NUL or >= 0x80. All but the comma are below
+// 0x2B as signed bytes ('+', the lowest base64 character), so one signed compare and one equality
+// flag every such byte (plus a few harmless others: space, '\r', '!'...). A row is mostly its
+// 4000-character hash, so nearly every 64-byte block costs those two tests.
+struct scan_constants {
+  __m256i newline, comma, quote, zero, below;
+};
+
+__attribute__((target("avx2"))) inline __m256i maybe_marked(__m256i v,
+                                                            const scan_constants& k) noexcept {
+  return _mm256_or_si256(_mm256_cmpgt_epi8(k.below, v), _mm256_cmpeq_epi8(v, k.comma));
 }
 
-__attribute__((target("avx2,bmi"))) special_bytes scan_avx2(std::string_view line) noexcept {
-  special_bytes out;
-  const auto* p = reinterpret_cast<const unsigned char*>(line.data());
-  const __m256i quote = _mm256_set1_epi8('"');
-  const __m256i zero = _mm256_setzero_si256();
+__attribute__((target("avx2"))) inline unsigned mask(__m256i v, __m256i c) noexcept {
+  return static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, c)));
+}
+
+__attribute__((target("avx2,bmi"))) line_shape scan_avx2(std::string_view text) noexcept {
+  line_shape out;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const scan_constants k{_mm256_set1_epi8('\n'), _mm256_set1_epi8(','), _mm256_set1_epi8('"'),
+                         _mm256_setzero_si256(), _mm256_set1_epi8('+')};
   std::size_t i = 0;
-  while (i + 32 <= line.size()) {
-    if (i + 64 <= line.size()) {
+  while (i + 32 <= text.size()) {
+    if (i + 64 <= text.size()) {
       const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
       const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 32));
-      if (_mm256_movemask_epi8(_mm256_or_si256(marked(a), marked(b))) == 0) {
+      const __m256i m = _mm256_or_si256(maybe_marked(a, k), maybe_marked(b, k));
+      if (_mm256_testz_si256(m, m)) {
         i += 64;
         continue;
       }
     }
     const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+    const std::size_t at = i;
     i += 32;
-    const auto high = static_cast<unsigned>(_mm256_movemask_epi8(v));
-    const auto quotes = static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, quote)));
-    const auto nuls = static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, zero)));
-    if ((high | quotes | nuls) == 0) continue;
-    const std::size_t at = i - 32;
-    if (high != 0 && out.first_high == npos) out.first_high = at + _tzcnt_u32(high);
-    if (quotes != 0 && out.first_quote == npos) out.first_quote = at + _tzcnt_u32(quotes);
-    if (nuls != 0 && out.first_nul == npos) out.first_nul = at + _tzcnt_u32(nuls);
-    if (out.first_high != npos && out.first_quote != npos && out.first_nul != npos) return out;
+    if (_mm256_movemask_epi8(maybe_marked(v, k)) == 0) continue;
+    const unsigned newlines = mask(v, k.newline);
+    // Only the bytes before the first newline belong to the line.
+    const unsigned inside = newlines != 0 ? _blsmsk_u32(newlines) >> 1 : ~0U;
+    const unsigned high = static_cast<unsigned>(_mm256_movemask_epi8(v)) & inside;
+    const unsigned quotes = mask(v, k.quote) & inside;
+    const unsigned nuls = mask(v, k.zero) & inside;
+    for (unsigned commas = mask(v, k.comma) & inside; commas != 0; commas = _blsr_u32(commas))
+      add_comma(out, at + _tzcnt_u32(commas));
+    if (high != 0 && out.special.first_high == npos) out.special.first_high = at + _tzcnt_u32(high);
+    if (quotes != 0 && out.special.first_quote == npos)
+      out.special.first_quote = at + _tzcnt_u32(quotes);
+    if (nuls != 0 && out.special.first_nul == npos) out.special.first_nul = at + _tzcnt_u32(nuls);
+    if (newlines != 0) {
+      out.length = at + _tzcnt_u32(newlines);
+      out.newline = true;
+      return out;
+    }
   }
-  scan_scalar_from(line, i, out);
+  scan_scalar_from(text, i, out);
   return out;
 }
 #endif
@@ -74,13 +107,13 @@ bool scan_avx2_supported() noexcept {
 #endif
 }
 
-special_bytes scan_special(std::string_view line, scan_path path) noexcept {
+line_shape scan_line(std::string_view text, scan_path path) noexcept {
 #if MMDREG_CSV_SCAN_AVX2
-  if (path != scan_path::scalar && scan_avx2_supported()) return scan_avx2(line);
+  if (path != scan_path::scalar && scan_avx2_supported()) return scan_avx2(text);
 #endif
   (void)path;
-  special_bytes out;
-  scan_scalar_from(line, 0, out);
+  line_shape out;
+  scan_scalar_from(text, 0, out);
   return out;
 }
 

@@ -223,8 +223,10 @@ class analyser {
   analyser(const layout* l, bool rows_checked, const duplicate_tables* prefetch_from)
       : layout_(l), rows_checked_(rows_checked), prefetch_from_(prefetch_from) {}
 
+  /// `shape`: the scan of `line` when the caller has already made it while finding the line's
+  /// end; otherwise the line is scanned here.
   void analyse(std::string_view line, std::uint64_t line_no, row_work& w, worker& k,
-               std::uint8_t worker_index) const {
+               std::uint8_t worker_index, const detail::line_shape* shape = nullptr) const {
     w.line = line_no;
     w.worker = worker_index;
     w.blank = w.has_error = w.hash_valid = false;
@@ -246,7 +248,12 @@ class analyser {
       return;
     }
 
-    const auto special = detail::scan_special(line);
+    detail::line_shape scanned;
+    if (shape == nullptr) {
+      scanned = detail::scan_line(line);
+      shape = &scanned;
+    }
+    const auto& special = shape->special;
     // NUL bytes inside an 8-bit file are UTF-16 text appended to it (PowerShell's `>>` does
     // that); its values would only produce noise, so the line gets this one finding.
     if (special.first_nul != std::string_view::npos) {
@@ -259,7 +266,7 @@ class analyser {
       w.diag_end = k.diags.size();
       return;
     }
-    split(line, w);
+    split(line, *shape, w);
     if (special.first_high != std::string_view::npos) check_encoding(line, special.first_high, w);
     if (special.first_quote != std::string_view::npos) check_quote(line, special.first_quote, w);
     if (layout_ != nullptr && rows_checked_) check_values(w);
@@ -268,18 +275,16 @@ class analyser {
   }
 
  private:
-  static void split(std::string_view line, row_work& w) {
-    const char* p = line.data();
-    const char* end = p + line.size();
-    while (true) {
-      const auto* comma =
-          static_cast<const char*>(std::memchr(p, ',', static_cast<std::size_t>(end - p)));
-      const char* stop = comma != nullptr ? comma : end;
-      if (w.field_count < kStoredFields)
-        w.fields[w.field_count] = {p, static_cast<std::size_t>(stop - p)};
-      ++w.field_count;
-      if (comma == nullptr) break;
-      p = comma + 1;
+  // `line` without its '\r'; the shape's commas all lie before it.
+  static void split(std::string_view line, const detail::line_shape& shape, row_work& w) {
+    static_assert(detail::line_shape::kept_commas >= kStoredFields);
+    w.field_count = shape.commas + 1;
+    const auto stored = std::min(w.field_count, kStoredFields);
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < stored; ++i) {
+      const auto stop = i < shape.commas ? shape.comma_at[i] : line.size();
+      w.fields[i] = line.substr(start, stop - start);
+      start = stop + 1;
     }
   }
 
@@ -734,10 +739,9 @@ struct validator::state {
     const char* p = region.data();
     const char* end = p + region.size();
     while (p < end && (!header_done || options.threads == 1)) {
-      const auto* nl =
-          static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-      one_line({p, static_cast<std::size_t>(nl - p)});
-      p = nl + 1;
+      const auto shape = detail::scan_line({p, static_cast<std::size_t>(end - p)});
+      one_line({p, shape.length}, &shape);
+      p += shape.length + 1;
     }
     while (p < end) {
       batch_lines.clear();
@@ -751,7 +755,7 @@ struct validator::state {
     }
   }
 
-  void one_line(std::string_view line) {
+  void one_line(std::string_view line, const detail::line_shape* shape = nullptr) {
     if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
     ++line_no;
     if (!header_done) {
@@ -760,7 +764,7 @@ struct validator::state {
     }
     auto& k = *workers[0];
     k.diags.clear();
-    analysers[0].analyse(line, line_no, single, k, 0);
+    analysers[0].analyse(line, line_no, single, k, 0, shape);
     commit(single);
   }
 
