@@ -122,16 +122,22 @@ def _db_path(args: argparse.Namespace) -> str:
     return path
 
 
-def open_registry(args: argparse.Namespace, *, write: bool, create: bool = False) -> Registry:
-    """The --db file. Only the commands that set a registry up may create it."""
+def open_registry(args: argparse.Namespace, *, write: bool, create: bool = False,
+                  announce: bool = True) -> Registry:
+    """The --db file. Only the commands that set a registry up may create it (and say so on
+    stderr unless ``announce`` is off)."""
     path = _db_path(args)
     if not os.path.exists(path) and not create:
         raise UsageError(
             f"{path}: no registry file there (create one with 'mmdreg init --db {path}' or "
             f"'mmdreg org create --db {path} NAME')")
+    fresh = not os.path.exists(path)
     try:
-        return Registry(path, read_only=not write, seed=getattr(args, "seed", 0) or 0,
-                        start=getattr(args, "start", None) or DEFAULT_START)
+        registry = Registry(path, read_only=not write, seed=getattr(args, "seed", 0) or 0,
+                            start=getattr(args, "start", None) or DEFAULT_START)
+        if fresh and announce:
+            print(f"mmdreg: created the registry file {path}", file=sys.stderr)
+        return registry
     except UnsupportedError as e:
         raise UsageError(f"{e} (not an mmdreg registry file?)") from None
     except (FileError, NotFoundError, ConflictError, RefusedError) as e:
@@ -233,7 +239,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     path = _db_path(args)
     if os.path.exists(path):
         raise UsageError(f"{path} already exists (remove it first for a fresh registry)")
-    with open_registry(args, write=True, create=True) as registry:
+    with open_registry(args, write=True, create=True, announce=False) as registry:
         print(f"created {path}: clock at {_iso(registry.now)}, seed {args.seed}")
     return EXIT_OK
 
@@ -427,6 +433,11 @@ def _cmd_devices(args: argparse.Namespace) -> int:
         o = resolve_org(registry, args.org)
         rows = _run(lambda: registry.devices(o.id))
         if args.state:
+            from . import RegistrationState, state_display_name
+
+            states = [state_display_name(s) for s in RegistrationState.__members__.values()]
+            if args.state.casefold() not in {s.casefold() for s in states}:
+                raise UsageError(f"unknown state '{args.state}' (expected {', '.join(states)})")
             rows = [r for r in rows if r.state.casefold() == args.state.casefold()]
         if args.json:
             _dump(sys.stdout, {"organization": o.id, "time": _iso(registry.now),

@@ -32,6 +32,7 @@ def ok(*args):
 
 def test_state_survives_between_invocations(db, clean_csv):
     created = ok("org", "create", "--db", db, "Contoso", "--disable-profile", "kiosk", "--json")
+    assert created.stderr == f"mmdreg: created the registry file {db}\n"
     assert json.loads(created.stdout)["enabled_profiles"] == ["Standard", "Sensitive data",
                                                             "Power user"]
     done = ok("register", "--db", db, "--org", "Contoso", clean_csv, "--profile", "sensitive-data",
@@ -53,6 +54,8 @@ def test_state_survives_between_invocations(db, clean_csv):
     assert all(d["ring"] and d["name"] for d in after["devices"])
     only_ready = json.loads(ok("devices", "--db", db, "--json", "--state", READY).stdout)
     assert len(only_ready["devices"]) == 6
+    assert json.loads(ok("devices", "--db", db, "--json", "--state", PENDING).stdout)["devices"] == []
+    assert run("devices", "--db", db, "--state", "Sleeping").returncode == 2
 
     requests = json.loads(ok("requests", "--db", db, "--json").stdout)
     assert [(r["number"], r["order_id"], r["accepted"]) for r in requests] == [(1, "PO-7", 6)]
