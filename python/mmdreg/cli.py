@@ -301,6 +301,10 @@ registry walk-through (each command opens --db, does one thing, and closes it):
   mmdreg audit --db reg.db --org Contoso --device 3
 --db defaults to $MMDREG_DB; --org takes an id or a name and may be omitted when the registry
 holds one organization. 'mmdreg COMMAND --help' describes each command.
+
+exit status: 0 done and nothing wrong; 1 errors found in the input, a device failed or was kept
+out, or the service refused (no consent, disabled profile, device pending...); 2 a usage or I/O
+problem (bad option, unreadable file, missing or non-registry --db file).
 """
 
 
