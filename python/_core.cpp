@@ -10,10 +10,12 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "mmdreg.hpp"
@@ -401,12 +403,17 @@ py::list party_list(std::span<const reg::party_row> parties) {
   return out;
 }
 
+// One registry handle: the engine (and, when durable, the store it commits to). Every engine call
+// runs with the GIL released and under the handle's lock, one at a time (the engine is not
+// thread-safe), so other Python threads run meanwhile and two threads sharing a handle are safe.
+// The lock is never held while the GIL is taken back.
 class native_registry {
  public:
   native_registry(std::uint64_t seed, std::int64_t start)
       : engine_(std::make_unique<reg::engine>(engine_options_of(seed, start))) {}
 
-  native_registry(const std::string& path, bool read_only, std::uint64_t seed, std::int64_t start) {
+  native_registry(const std::string& path, bool read_only, std::uint64_t seed, std::int64_t start)
+      : path_(path) {
     std::optional<mmdreg::error> failure;
     {
       py::gil_scoped_release nogil;
@@ -416,6 +423,7 @@ class native_registry {
         failure = store.err();
       } else {
         store_ = std::move(store).value();
+        read_only_ = store_->read_only();
         auto engine = reg::engine::open(*store_, engine_options_of(seed, start));
         if (!engine.ok())
           failure = engine.err();
@@ -427,68 +435,93 @@ class native_registry {
   }
 
   void close() {
+    py::gil_scoped_release nogil;
+    std::lock_guard lock(mutex_);
     engine_.reset();  // before the store it commits to
     store_.reset();
   }
 
-  bool closed() const { return !engine_; }
-
-  std::optional<std::string> path() const {
-    if (!store_) return std::nullopt;
-    return store_->path().string();
+  bool closed() {
+    py::gil_scoped_release nogil;
+    std::lock_guard lock(mutex_);
+    return !engine_;
   }
 
-  bool read_only() const { return store_ && store_->read_only(); }
+  const std::optional<std::string>& path() const { return path_; }
+  bool read_only() const { return read_only_; }
 
   // -- organizations, partners, OEMs ------------------------------------------------------------
 
   std::uint32_t add_organization(const std::string& name, const std::array<bool, 4>& enabled,
                                  bool naming_exception, bool licensed) {
-    return static_cast<std::uint32_t>(value_or_raise(
-        engine().add_organization(settings_of(name, enabled, naming_exception, licensed))));
+    const auto settings = settings_of(name, enabled, naming_exception, licensed);
+    return static_cast<std::uint32_t>(
+        value_or_raise(run([&](reg::engine& e) { return e.add_organization(settings); })));
   }
 
   void update_settings(std::uint32_t org, const std::string& name,
                        const std::array<bool, 4>& enabled, bool naming_exception, bool licensed) {
     const reg::organization_id id{org};
-    status_or_raise(engine().update_settings(
-        reg::actor::admin_of(id), id, settings_of(name, enabled, naming_exception, licensed)));
+    const auto settings = settings_of(name, enabled, naming_exception, licensed);
+    status_or_raise(run(
+        [&](reg::engine& e) { return e.update_settings(reg::actor::admin_of(id), id, settings); }));
   }
 
   py::list organizations() {
+    const auto rows = run([](reg::engine& e) {
+      const auto all = e.organizations();
+      return std::vector<reg::organization_row>(all.begin(), all.end());
+    });
     py::list out;
-    for (const auto& o : engine().organizations())
+    for (const auto& o : rows)
       out.append(organization_dict(o));
     return out;
   }
 
   std::uint32_t add_partner(const std::string& name) {
-    return static_cast<std::uint32_t>(value_or_raise(engine().add_partner(name)));
+    return static_cast<std::uint32_t>(
+        value_or_raise(run([&](reg::engine& e) { return e.add_partner(name); })));
   }
   std::uint32_t add_oem(const std::string& name) {
-    return static_cast<std::uint32_t>(value_or_raise(engine().add_oem(name)));
+    return static_cast<std::uint32_t>(
+        value_or_raise(run([&](reg::engine& e) { return e.add_oem(name); })));
   }
-  py::list partners() { return party_list(engine().partners()); }
-  py::list oems() { return party_list(engine().oems()); }
+  py::list partners() {
+    return party_list(run([](reg::engine& e) {
+      const auto all = e.partners();
+      return std::vector<reg::party_row>(all.begin(), all.end());
+    }));
+  }
+  py::list oems() {
+    return party_list(run([](reg::engine& e) {
+      const auto all = e.oems();
+      return std::vector<reg::party_row>(all.begin(), all.end());
+    }));
+  }
 
   void set_partner_consent(std::uint32_t org, std::uint32_t partner, bool granted) {
     const reg::organization_id id{org};
     const auto by = reg::actor::admin_of(id);
-    status_or_raise(granted ? engine().grant_partner_consent(by, id, reg::partner_id{partner})
-                            : engine().withdraw_partner_consent(by, id, reg::partner_id{partner}));
+    status_or_raise(run([&](reg::engine& e) {
+      return granted ? e.grant_partner_consent(by, id, reg::partner_id{partner})
+                     : e.withdraw_partner_consent(by, id, reg::partner_id{partner});
+    }));
   }
 
   void set_oem_authorization(std::uint32_t org, std::uint32_t oem, bool authorized) {
     const reg::organization_id id{org};
     const auto by = reg::actor::admin_of(id);
-    status_or_raise(authorized ? engine().authorize_oem(by, id, reg::oem_id{oem})
-                               : engine().revoke_oem_authorization(by, id, reg::oem_id{oem}));
+    status_or_raise(run([&](reg::engine& e) {
+      return authorized ? e.authorize_oem(by, id, reg::oem_id{oem})
+                        : e.revoke_oem_authorization(by, id, reg::oem_id{oem});
+    }));
   }
 
   // -- registration -------------------------------------------------------------------------------
 
   // Validates the upload (CSV in any dialect and encoding, or a JSON device list) and registers
-  // its accepted rows. A file the rules reject whole is not submitted (request None).
+  // its accepted rows. A file the rules reject whole, or one without an accepted row, is not
+  // submitted (request None).
   py::dict register_upload(std::uint32_t org, const py::buffer& content, bool json,
                            std::optional<mmdreg::device_profile> profile, bool shared,
                            const std::string& order_id, const std::string& actor_kind,
@@ -498,43 +531,32 @@ class native_registry {
     request.by = actor_of(actor_kind, actor_id, request.organization);
     request.via = channel_for(request.by, via);
     request.order_id = order_id;
-    auto& engine_ref = engine();
-    std::size_t retagged = 0;
     const auto info = content.request();
-    std::optional<mmdreg::error> failure;
+    std::size_t retagged = 0;
     reg::checked_upload upload;
-    reg::registration_result answer;
-    bool submitted = false;
-    {
-      py::gil_scoped_release nogil;
+    std::optional<reg::registration_result> answer;
+    const auto failure = run([&](reg::engine& e) -> std::optional<mmdreg::error> {
       auto checked =
           json ? reg::check_json_upload(view_of(info))
                : mmdreg::result<reg::checked_upload>(reg::check_csv_upload(view_of(info)));
-      if (!checked.ok()) {
-        failure = checked.err();
-      } else {
-        upload = std::move(checked).value();
-        if (!upload.devices.empty()) {
-          request.devices = std::move(upload.devices);
-          retagged = select_profile(request, profile, shared);
-          for (auto& entry : request.devices)
-            entry.record.order_id = order_id;
-          auto result = engine_ref.register_devices(request);
-          if (!result.ok()) {
-            failure = result.err();
-          } else {
-            answer = std::move(result).value();
-            submitted = true;
-          }
-        }
-      }
-    }
+      if (!checked.ok()) return checked.err();
+      upload = std::move(checked).value();
+      if (upload.devices.empty()) return std::nullopt;
+      request.devices = std::move(upload.devices);
+      retagged = select_profile(request, profile, shared);
+      for (auto& entry : request.devices)
+        entry.record.order_id = order_id;
+      auto result = e.register_devices(request);
+      if (!result.ok()) return result.err();
+      answer = std::move(result).value();
+      return std::nullopt;
+    });
     if (failure) raise_error(*failure);
     py::dict out;
-    out["request"] = submitted ? py::object(py::int_(static_cast<std::uint32_t>(answer.number)))
-                               : py::object(py::none());
-    out["accepted"] = answer.accepted;
-    out["failed"] = answer.failed;
+    out["request"] = answer ? py::object(py::int_(static_cast<std::uint32_t>(answer->number)))
+                            : py::object(py::none());
+    out["accepted"] = answer ? answer->accepted : 0;
+    out["failed"] = answer ? answer->failed : 0;
     out["rows"] = upload.rows;
     out["rejected_rows"] = upload.rejected;
     out["file_rejected"] = upload.file_rejected;
@@ -543,19 +565,21 @@ class native_registry {
     out["shared"] = request.shared;
     out["retagged"] = retagged;
     py::list devices;
-    for (std::size_t i = 0; i < answer.devices.size(); ++i) {
-      const auto& d = answer.devices[i];
-      py::dict x;
-      x["line"] = d.line;
-      x["serial_number"] = request.devices[i].record.serial_number;
-      x["device"] = d.device ? py::object(py::int_(static_cast<std::uint32_t>(*d.device)))
-                             : py::object(py::none());
-      x["error"] = d.failure ? py::object(py::str(std::string(mmdreg::message(d.failure->error))))
-                             : py::object(py::none());
-      x["request_id"] = d.failure && !d.failure->request_id.empty()
-                            ? py::object(py::str(d.failure->request_id))
-                            : py::object(py::none());
-      devices.append(x);
+    if (answer) {
+      for (std::size_t i = 0; i < answer->devices.size(); ++i) {
+        const auto& d = answer->devices[i];
+        py::dict x;
+        x["line"] = d.line;
+        x["serial_number"] = request.devices[i].record.serial_number;
+        x["device"] = d.device ? py::object(py::int_(static_cast<std::uint32_t>(*d.device)))
+                               : py::object(py::none());
+        x["error"] = d.failure ? py::object(py::str(std::string(mmdreg::message(d.failure->error))))
+                               : py::object(py::none());
+        x["request_id"] = d.failure && !d.failure->request_id.empty()
+                              ? py::object(py::str(d.failure->request_id))
+                              : py::object(py::none());
+        devices.append(x);
+      }
     }
     out["devices"] = devices;
     return out;
@@ -563,7 +587,9 @@ class native_registry {
 
   void deregister(std::uint32_t org, std::uint32_t device) {
     const reg::organization_id id{org};
-    status_or_raise(engine().deregister(reg::actor::admin_of(id), id, reg::device_id{device}));
+    status_or_raise(run([&](reg::engine& e) {
+      return e.deregister(reg::actor::admin_of(id), id, reg::device_id{device});
+    }));
   }
 
   // -- the clock
@@ -573,29 +599,20 @@ class native_registry {
     if (seconds < 0)
       raise_error({mmdreg::errc::invalid_argument,
                    "the clock cannot go back (" + std::to_string(seconds) + " seconds)"});
-    auto& e = engine();
-    mmdreg::status done;
-    {
-      py::gil_scoped_release nogil;
-      done = e.advance(std::chrono::seconds{seconds});
-    }
-    status_or_raise(done);
+    status_or_raise(run([&](reg::engine& e) { return e.advance(std::chrono::seconds{seconds}); }));
   }
 
-  std::int64_t now() { return engine().now().time_since_epoch().count(); }
+  std::int64_t now() {
+    return run([](reg::engine& e) { return e.now().time_since_epoch().count(); });
+  }
 
   // -- views
   // ----------------------------------------------------------------------------------------
 
   py::list devices(std::uint32_t org) {
     const reg::organization_id id{org};
-    auto& e = engine();
-    std::optional<mmdreg::result<std::vector<reg::blade_row>>> rows;
-    {
-      py::gil_scoped_release nogil;
-      rows.emplace(e.devices_blade(reg::actor::admin_of(id), id));
-    }
-    const auto& blade = value_or_raise(*rows);
+    const auto blade = value_or_raise(
+        run([&](reg::engine& e) { return e.devices_blade(reg::actor::admin_of(id), id); }));
     py::list out;
     for (const auto& r : blade) {
       py::dict x;
@@ -628,9 +645,14 @@ class native_registry {
 
   // The organization's requests, oldest first.
   py::list requests(std::uint32_t org) {
+    const auto rows = run([org](reg::engine& e) {
+      std::vector<reg::request_row> mine;
+      for (const auto& r : e.requests())
+        if (r.organization == org) mine.push_back(r);
+      return mine;
+    });
     py::list out;
-    for (const auto& r : engine().requests()) {
-      if (r.organization != org) continue;
+    for (const auto& r : rows) {
       py::dict x;
       x["number"] = r.number;
       x["by"] = actor_text(r.by);
@@ -650,8 +672,9 @@ class native_registry {
   std::string failures(std::uint32_t org, std::uint32_t request, const std::string& format,
                        const std::string& actor_kind, std::uint32_t actor_id) {
     const reg::organization_id id{org};
-    const auto rows = value_or_raise(engine().request_failures(actor_of(actor_kind, actor_id, id),
-                                                               id, reg::request_number{request}));
+    const auto by = actor_of(actor_kind, actor_id, id);
+    const auto rows = value_or_raise(run(
+        [&](reg::engine& e) { return e.request_failures(by, id, reg::request_number{request}); }));
     return format == "csv" ? reg::failures_to_csv(rows) : reg::failures_to_json(rows);
   }
 
@@ -664,22 +687,27 @@ class native_registry {
     if (device) query.device = reg::device_id{*device};
     if (from) query.from = reg::sim_time{std::chrono::seconds{*from}};
     if (until) query.until = reg::sim_time{std::chrono::seconds{*until}};
-    auto& e = engine();
-    std::optional<mmdreg::error> failure;
-    std::string text;
-    {
-      py::gil_scoped_release nogil;
+    return value_or_raise(run([&](reg::engine& e) -> mmdreg::result<std::string> {
       auto records = e.audit(reg::actor::admin_of(id), id, query);
-      if (!records.ok())
-        failure = records.err();
-      else
-        text = format == "csv" ? reg::audit_to_csv(*records) : reg::audit_to_json(*records);
-    }
-    if (failure) raise_error(*failure);
-    return text;
+      if (!records.ok()) return records.err();
+      return format == "csv" ? reg::audit_to_csv(*records) : reg::audit_to_json(*records);
+    }));
   }
 
  private:
+  // Runs body(engine) with the GIL released, under the lock; a closed handle raises.
+  template <class Body>
+  auto run(Body&& body) -> std::invoke_result_t<Body, reg::engine&> {
+    std::optional<std::invoke_result_t<Body, reg::engine&>> out;
+    {
+      py::gil_scoped_release nogil;
+      std::lock_guard lock(mutex_);
+      if (engine_) out.emplace(body(*engine_));
+    }
+    if (!out) raise_error({mmdreg::errc::refused, "the registry was closed"});
+    return std::move(*out);
+  }
+
   // The batch's profile. A selected profile creates the group tag (spec 6: the upload's profile
   // decides), so the rows' own tags are not submitted; returns how many rows carried another tag.
   // Without a selection the rows' MMD tag decides (the engine refuses rows that disagree).
@@ -708,10 +736,6 @@ class native_registry {
     }
     return 0;
   }
-  reg::engine& engine() {
-    if (!engine_) raise_error({mmdreg::errc::refused, "the registry was closed"});
-    return *engine_;
-  }
   static reg::channel channel_for(const reg::actor& by, const std::optional<std::string>& via) {
     if (via) {
       if (auto c = reg::parse_channel(*via)) return *c;
@@ -733,15 +757,14 @@ class native_registry {
     if (!s.ok()) raise_error(s.err());
   }
   template <class T>
-  static const T& value_or_raise(const mmdreg::result<T>& r) {
-    if (!r.ok()) raise_error(r.err());
-    return r.value();
-  }
-  template <class T>
   static T value_or_raise(mmdreg::result<T>&& r) {
     if (!r.ok()) raise_error(r.err());
     return std::move(r).value();
   }
+
+  std::mutex mutex_;
+  std::optional<std::string> path_;
+  bool read_only_ = false;
   // Declared before the engine: the engine commits to it, so it must be destroyed after.
   std::unique_ptr<mmdreg::store::sqlite_storage> store_;
   std::unique_ptr<reg::engine> engine_;
