@@ -367,21 +367,34 @@ def _cmd_register(args: argparse.Namespace) -> int:
         as_partner = resolve_partner(registry, args.as_partner).id if args.as_partner else None
         as_oem = resolve_oem(registry, args.as_oem).id if args.as_oem else None
         reports = []
-        problems = False
+        problems = io_failed = False
         for path in args.files:
-            result = _run(lambda: registry.register_file(
-                o.id, path, args.profile, args.shared, args.order_id or "", as_partner=as_partner,
-                as_oem=as_oem, channel=args.via))
+            # One request per file: a refused file does not keep the others from registering.
+            try:
+                result = _run(lambda: registry.register_file(
+                    o.id, path, args.profile, args.shared, args.order_id or "",
+                    as_partner=as_partner, as_oem=as_oem, channel=args.via))
+            except Refused as e:
+                print(f"mmdreg: refused: {path}: {e}", file=sys.stderr)
+                problems = True
+                reports.append({"path": path, "refused": str(e)})
+                continue
+            except UsageError as e:  # an unreadable file; the others still go
+                print(f"mmdreg: {e}", file=sys.stderr)
+                io_failed = True
+                continue
             problems |= bool(result["failed"] or result["rejected_rows"] or result["file_rejected"])
-            reports.append((path, result))
+            report = {"path": path,
+                      **{k: v for k, v in result.items() if k not in ("findings", "profile")},
+                      "profile": profile_display_name(result["profile"]),
+                      "findings": [f.to_dict() for f in result["findings"]]}
+            reports.append(report)
+            if not args.json:
+                _print_registration(out, path, o, result)
         if args.json:
-            _dump(out, [{"path": path,
-                         **{k: v for k, v in r.items() if k not in ("findings", "profile")},
-                         "profile": profile_display_name(r["profile"]),
-                         "findings": [f.to_dict() for f in r["findings"]]} for path, r in reports])
-        else:
-            for path, r in reports:
-                _print_registration(out, path, o, r)
+            _dump(out, reports)
+    if io_failed:
+        return EXIT_USAGE
     return EXIT_REFUSED if problems else EXIT_OK
 
 

@@ -211,3 +211,22 @@ def test_profile_from_the_rows_tags(tmp_path, db, example_lines):
     assert refused.returncode == 1 and "one batch per tag" in refused.stderr
     done = ok("register", "--db", db, mixed)
     assert "(profile Standard)" in done.stdout and "note: 1 rows carried another group tag" in done.stdout
+
+
+def test_one_request_per_file(tmp_path, db, example_lines):
+    header, rows = example_lines[0], example_lines[1:]
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("\r\n".join([header] + rows[:2]) + "\r\n")
+    single = tmp_path / "single.csv"
+    single.write_text("\r\n".join([header, rows[2]]) + "\r\n")
+    ok("org", "create", "--db", db, "Woodgrove")
+    done = run("register", "--db", db, "--json", "--profile", "from-tags", mixed, single)
+    assert done.returncode == 1
+    refused, registered = json.loads(done.stdout)
+    assert refused["path"] == str(mixed) and "one batch per tag" in refused["refused"]
+    assert registered["request"] == 1 and registered["accepted"] == 1
+    assert registered["profile"] == "Power user"
+    assert f"refused: {mixed}: " in done.stderr
+    missing = run("register", "--db", db, tmp_path / "absent.csv", single)
+    assert missing.returncode == 2 and "absent.csv" in missing.stderr
+    assert f"{single}: request 2 for Woodgrove: 0 accepted, 1 failed" in missing.stdout
