@@ -3,13 +3,19 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <array>
+#include <filesystem>
+#include <span>
+
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "mmdreg.hpp"
@@ -342,99 +348,273 @@ py::dict merge_files(const std::vector<std::string>& paths, const std::string& o
   return out;
 }
 
-// A volatile registration engine (state in memory only) for scripts and notebooks. Files are
-// validated first and only accepted rows are submitted, as the engine requires.
-class memory_registry {
+// The registration engine for scripts, notebooks and the command line: volatile (state in memory
+// only) or durable (every change committed to a SQLite registry file). Uploads are validated first
+// and only the accepted rows are submitted, as the engine requires (registry/intake.hpp).
+namespace reg = mmdreg::registry;
+
+reg::engine_options engine_options_of(std::uint64_t seed, std::int64_t start) {
+  reg::engine_options options;
+  options.seed = seed;
+  options.start = reg::sim_time{std::chrono::seconds{start}};
+  return options;
+}
+
+reg::actor actor_of(const std::string& kind, std::uint32_t id, reg::organization_id org) {
+  if (kind == "admin") return reg::actor::admin_of(org);
+  if (kind == "partner") return reg::actor::partner(reg::partner_id{id});
+  if (kind == "oem") return reg::actor::oem(reg::oem_id{id});
+  raise_error({mmdreg::errc::invalid_argument,
+               "unknown actor kind '" + kind + "' (expected admin, partner or oem)"});
+}
+
+std::string actor_text(const reg::actor& a) {
+  if (a.kind == reg::actor_kind::service) return std::string(reg::actor_kind_name(a.kind));
+  return std::string(reg::actor_kind_name(a.kind)) + " " + std::to_string(a.id);
+}
+
+reg::organization_settings settings_of(const std::string& name,
+                                       const std::array<bool, 4>& enabled_profiles,
+                                       bool naming_exception, bool licensed) {
+  reg::organization_settings settings;
+  settings.name = name;
+  settings.enabled_profiles = enabled_profiles;
+  settings.naming_exception = naming_exception;
+  settings.licensed = licensed;
+  return settings;
+}
+
+py::dict organization_dict(const reg::organization_row& o) {
+  py::dict x;
+  x["id"] = o.id;
+  x["name"] = o.settings.name;
+  x["enabled_profiles"] = o.settings.enabled_profiles;
+  x["naming_exception"] = o.settings.naming_exception;
+  x["licensed"] = o.settings.licensed;
+  x["partners"] = o.consenting_partners;
+  x["oems"] = o.authorized_oems;
+  return x;
+}
+
+py::list party_list(std::span<const reg::party_row> parties) {
+  py::list out;
+  for (const auto& p : parties)
+    out.append(py::make_tuple(p.id, p.name));
+  return out;
+}
+
+// One registry handle: the engine (and, when durable, the store it commits to). Every engine call
+// runs with the GIL released and under the handle's lock, one at a time (the engine is not
+// thread-safe), so other Python threads run meanwhile and two threads sharing a handle are safe.
+// The lock is never held while the GIL is taken back.
+class native_registry {
  public:
-  memory_registry(std::uint64_t seed, std::int64_t start)
-      : engine_([&] {
-          mmdreg::registry::engine_options options;
-          options.seed = seed;
-          options.start = mmdreg::registry::sim_time{std::chrono::seconds{start}};
-          return options;
-        }()) {}
+  native_registry(std::uint64_t seed, std::int64_t start)
+      : engine_(std::make_unique<reg::engine>(engine_options_of(seed, start))) {}
 
-  std::uint32_t add_organization(const std::string& name) {
-    mmdreg::registry::organization_settings settings;
-    settings.name = name;
-    auto org = engine_.add_organization(settings);
-    if (!org.ok()) raise_error(org.err());
-    return static_cast<std::uint32_t>(*org);
-  }
-
-  py::dict register_file(std::uint32_t org, const std::string& path, mmdreg::device_profile profile,
-                         bool shared, const std::string& order_id) {
-    using mmdreg::csv::column;
-    mmdreg::registry::registration_request request;
-    request.organization = mmdreg::registry::organization_id{org};
-    request.by = mmdreg::registry::actor::admin_of(request.organization);
-    request.profile = profile;
-    request.shared = shared;
-    request.order_id = order_id;
-    std::uint64_t rejected = 0;
+  native_registry(const std::string& path, bool read_only, std::uint64_t seed, std::int64_t start)
+      : path_(path) {
     std::optional<mmdreg::error> failure;
-    mmdreg::registry::registration_result answer;
     {
       py::gil_scoped_release nogil;
-      auto summary = mmdreg::csv::validate_file(
-          path, {}, [](const mmdreg::diagnostic&) {},
-          [&](const mmdreg::csv::row& r) {
-            if (!r.accepted) {
-              ++rejected;
-              return;
-            }
-            mmdreg::registry::batch_entry entry;
-            entry.record.serial_number = std::string(r.value(column::serial_number));
-            entry.record.manufacturer = std::string(r.value(column::manufacturer));
-            entry.record.model = std::string(r.value(column::model));
-            entry.record.hardware_hash = std::string(r.value(column::hardware_hash));
-            entry.record.product_key_id = std::string(r.value(column::product_id));
-            entry.record.assigned_user = std::string(r.value(column::assigned_user));
-            entry.line = static_cast<std::uint32_t>(r.line);
-            request.devices.push_back(std::move(entry));
-          });
-      if (!summary.ok()) {
-        failure = summary.err();
+      auto store = mmdreg::store::sqlite_storage::open(
+          std::filesystem::path(path), mmdreg::store::sqlite_options{.read_only = read_only});
+      if (!store.ok()) {
+        failure = store.err();
       } else {
-        auto result = engine_.register_devices(request);
-        if (!result.ok())
-          failure = result.err();
+        store_ = std::move(store).value();
+        read_only_ = store_->read_only();
+        auto engine = reg::engine::open(*store_, engine_options_of(seed, start));
+        if (!engine.ok())
+          failure = engine.err();
         else
-          answer = std::move(result).value();
+          engine_ = std::make_unique<reg::engine>(std::move(engine).value());
       }
     }
     if (failure) raise_error(*failure);
+  }
+
+  void close() {
+    py::gil_scoped_release nogil;
+    std::lock_guard lock(mutex_);
+    engine_.reset();  // before the store it commits to
+    store_.reset();
+  }
+
+  bool closed() {
+    py::gil_scoped_release nogil;
+    std::lock_guard lock(mutex_);
+    return !engine_;
+  }
+
+  const std::optional<std::string>& path() const { return path_; }
+  bool read_only() const { return read_only_; }
+
+  // -- organizations, partners, OEMs ------------------------------------------------------------
+
+  std::uint32_t add_organization(const std::string& name, const std::array<bool, 4>& enabled,
+                                 bool naming_exception, bool licensed) {
+    const auto settings = settings_of(name, enabled, naming_exception, licensed);
+    return static_cast<std::uint32_t>(
+        value_or_raise(run([&](reg::engine& e) { return e.add_organization(settings); })));
+  }
+
+  void update_settings(std::uint32_t org, const std::string& name,
+                       const std::array<bool, 4>& enabled, bool naming_exception, bool licensed) {
+    const reg::organization_id id{org};
+    const auto settings = settings_of(name, enabled, naming_exception, licensed);
+    status_or_raise(run(
+        [&](reg::engine& e) { return e.update_settings(reg::actor::admin_of(id), id, settings); }));
+  }
+
+  py::list organizations() {
+    const auto rows = run([](reg::engine& e) {
+      const auto all = e.organizations();
+      return std::vector<reg::organization_row>(all.begin(), all.end());
+    });
+    py::list out;
+    for (const auto& o : rows)
+      out.append(organization_dict(o));
+    return out;
+  }
+
+  std::uint32_t add_partner(const std::string& name) {
+    return static_cast<std::uint32_t>(
+        value_or_raise(run([&](reg::engine& e) { return e.add_partner(name); })));
+  }
+  std::uint32_t add_oem(const std::string& name) {
+    return static_cast<std::uint32_t>(
+        value_or_raise(run([&](reg::engine& e) { return e.add_oem(name); })));
+  }
+  py::list partners() {
+    return party_list(run([](reg::engine& e) {
+      const auto all = e.partners();
+      return std::vector<reg::party_row>(all.begin(), all.end());
+    }));
+  }
+  py::list oems() {
+    return party_list(run([](reg::engine& e) {
+      const auto all = e.oems();
+      return std::vector<reg::party_row>(all.begin(), all.end());
+    }));
+  }
+
+  void set_partner_consent(std::uint32_t org, std::uint32_t partner, bool granted) {
+    const reg::organization_id id{org};
+    const auto by = reg::actor::admin_of(id);
+    status_or_raise(run([&](reg::engine& e) {
+      return granted ? e.grant_partner_consent(by, id, reg::partner_id{partner})
+                     : e.withdraw_partner_consent(by, id, reg::partner_id{partner});
+    }));
+  }
+
+  void set_oem_authorization(std::uint32_t org, std::uint32_t oem, bool authorized) {
+    const reg::organization_id id{org};
+    const auto by = reg::actor::admin_of(id);
+    status_or_raise(run([&](reg::engine& e) {
+      return authorized ? e.authorize_oem(by, id, reg::oem_id{oem})
+                        : e.revoke_oem_authorization(by, id, reg::oem_id{oem});
+    }));
+  }
+
+  // -- registration -------------------------------------------------------------------------------
+
+  // Validates the upload (CSV in any dialect and encoding, or a JSON device list) and registers
+  // its accepted rows. A file the rules reject whole, or one without an accepted row, is not
+  // submitted (request None).
+  py::dict register_upload(std::uint32_t org, const py::buffer& content, bool json,
+                           std::optional<mmdreg::device_profile> profile, bool shared,
+                           const std::string& order_id, const std::string& actor_kind,
+                           std::uint32_t actor_id, const std::optional<std::string>& via) {
+    reg::registration_request request;
+    request.organization = reg::organization_id{org};
+    request.by = actor_of(actor_kind, actor_id, request.organization);
+    request.via = channel_for(request.by, via);
+    request.order_id = order_id;
+    const auto info = content.request();
+    std::size_t retagged = 0;
+    reg::checked_upload upload;
+    std::optional<reg::registration_result> answer;
+    const auto failure = run([&](reg::engine& e) -> std::optional<mmdreg::error> {
+      auto checked =
+          json ? reg::check_json_upload(view_of(info))
+               : mmdreg::result<reg::checked_upload>(reg::check_csv_upload(view_of(info)));
+      if (!checked.ok()) return checked.err();
+      upload = std::move(checked).value();
+      if (upload.devices.empty()) return std::nullopt;
+      request.devices = std::move(upload.devices);
+      retagged = select_profile(request, profile, shared);
+      for (auto& entry : request.devices)
+        entry.record.order_id = order_id;
+      auto result = e.register_devices(request);
+      if (!result.ok()) return result.err();
+      answer = std::move(result).value();
+      return std::nullopt;
+    });
+    if (failure) raise_error(*failure);
     py::dict out;
-    out["request"] = static_cast<std::uint32_t>(answer.number);
-    out["accepted"] = answer.accepted;
-    out["failed"] = answer.failed;
-    out["rejected_rows"] = rejected;
+    out["request"] = answer ? py::object(py::int_(static_cast<std::uint32_t>(answer->number)))
+                            : py::object(py::none());
+    out["accepted"] = answer ? answer->accepted : 0;
+    out["failed"] = answer ? answer->failed : 0;
+    out["rows"] = upload.rows;
+    out["rejected_rows"] = upload.rejected;
+    out["file_rejected"] = upload.file_rejected;
+    out["findings"] = finding_list(upload.findings);
+    out["profile"] = request.profile;
+    out["shared"] = request.shared;
+    out["retagged"] = retagged;
     py::list devices;
-    for (const auto& d : answer.devices) {
-      py::dict x;
-      x["line"] = d.line;
-      x["device"] = d.device ? py::object(py::int_(static_cast<std::uint32_t>(*d.device)))
-                             : py::object(py::none());
-      x["error"] = d.failure ? py::object(py::str(std::string(mmdreg::message(d.failure->error))))
-                             : py::object(py::none());
-      devices.append(x);
+    if (answer) {
+      for (std::size_t i = 0; i < answer->devices.size(); ++i) {
+        const auto& d = answer->devices[i];
+        py::dict x;
+        x["line"] = d.line;
+        x["serial_number"] = request.devices[i].record.serial_number;
+        x["device"] = d.device ? py::object(py::int_(static_cast<std::uint32_t>(*d.device)))
+                               : py::object(py::none());
+        x["error"] = d.failure ? py::object(py::str(std::string(mmdreg::message(d.failure->error))))
+                               : py::object(py::none());
+        x["request_id"] = d.failure && !d.failure->request_id.empty()
+                              ? py::object(py::str(d.failure->request_id))
+                              : py::object(py::none());
+        devices.append(x);
+      }
     }
     out["devices"] = devices;
     return out;
   }
 
-  void advance(std::int64_t seconds) {
-    status_or_raise(engine_.advance(std::chrono::seconds{seconds}));
+  void deregister(std::uint32_t org, std::uint32_t device) {
+    const reg::organization_id id{org};
+    status_or_raise(run([&](reg::engine& e) {
+      return e.deregister(reg::actor::admin_of(id), id, reg::device_id{device});
+    }));
   }
 
-  std::int64_t now() const { return engine_.now().time_since_epoch().count(); }
+  // -- the clock
+  // -----------------------------------------------------------------------------------
 
-  py::list devices(std::uint32_t org) const {
-    const mmdreg::registry::organization_id id{org};
-    auto rows = engine_.devices_blade(mmdreg::registry::actor::admin_of(id), id);
-    if (!rows.ok()) raise_error(rows.err());
+  void advance(std::int64_t seconds) {
+    if (seconds < 0)
+      raise_error({mmdreg::errc::invalid_argument,
+                   "the clock cannot go back (" + std::to_string(seconds) + " seconds)"});
+    status_or_raise(run([&](reg::engine& e) { return e.advance(std::chrono::seconds{seconds}); }));
+  }
+
+  std::int64_t now() {
+    return run([](reg::engine& e) { return e.now().time_since_epoch().count(); });
+  }
+
+  // -- views
+  // ----------------------------------------------------------------------------------------
+
+  py::list devices(std::uint32_t org) {
+    const reg::organization_id id{org};
+    const auto blade = value_or_raise(
+        run([&](reg::engine& e) { return e.devices_blade(reg::actor::admin_of(id), id); }));
     py::list out;
-    for (const auto& r : *rows) {
+    for (const auto& r : blade) {
       py::dict x;
       x["id"] = static_cast<std::uint32_t>(r.id);
       x["name"] = r.name;
@@ -446,20 +626,148 @@ class memory_registry {
       x["shared"] = r.shared;
       x["ring"] = r.ring ? py::object(py::str(std::string(mmdreg::ring_group(*r.ring))))
                          : py::object(py::none());
+      x["ring_assigned_by"] =
+          r.ring ? py::object(py::str(std::string(reg::ring_source_name(r.ring_assigned_by))))
+                 : py::object(py::none());
       x["last_error"] = r.last_error
                             ? py::object(py::str(std::string(mmdreg::message(r.last_error->error))))
                             : py::object(py::none());
+      x["request_id"] = r.last_error && !r.last_error->request_id.empty()
+                            ? py::object(py::str(r.last_error->request_id))
+                            : py::object(py::none());
       x["group_tag"] = r.group_tag;
+      x["registered_at"] = r.registered_at.time_since_epoch().count();
+      x["channel"] = std::string(reg::channel_name(r.via));
       out.append(x);
     }
     return out;
   }
 
+  // The organization's requests, oldest first.
+  py::list requests(std::uint32_t org) {
+    const auto rows = run([org](reg::engine& e) {
+      std::vector<reg::request_row> mine;
+      for (const auto& r : e.requests())
+        if (r.organization == org) mine.push_back(r);
+      return mine;
+    });
+    py::list out;
+    for (const auto& r : rows) {
+      py::dict x;
+      x["number"] = r.number;
+      x["by"] = actor_text(r.by);
+      x["channel"] = std::string(reg::channel_name(r.via));
+      x["profile"] = std::string(mmdreg::display_name(r.profile));
+      x["shared"] = r.shared;
+      x["order_id"] = r.order_id;
+      x["created_at"] = r.created_at;
+      x["accepted"] = r.accepted;
+      x["failed"] = r.failures.size();
+      out.append(x);
+    }
+    return out;
+  }
+
+  // The failures of one request as the export text ("csv" or "json").
+  std::string failures(std::uint32_t org, std::uint32_t request, const std::string& format,
+                       const std::string& actor_kind, std::uint32_t actor_id) {
+    const reg::organization_id id{org};
+    const auto by = actor_of(actor_kind, actor_id, id);
+    const auto rows = value_or_raise(run(
+        [&](reg::engine& e) { return e.request_failures(by, id, reg::request_number{request}); }));
+    return format == "csv" ? reg::failures_to_csv(rows) : reg::failures_to_json(rows);
+  }
+
+  // The audit trail as export text ("csv" or "json"), narrowed by device and time range.
+  std::string audit(std::uint32_t org, std::optional<std::uint32_t> device,
+                    std::optional<std::int64_t> from, std::optional<std::int64_t> until,
+                    const std::string& format) {
+    const reg::organization_id id{org};
+    reg::audit_query query;
+    if (device) query.device = reg::device_id{*device};
+    if (from) query.from = reg::sim_time{std::chrono::seconds{*from}};
+    if (until) query.until = reg::sim_time{std::chrono::seconds{*until}};
+    return value_or_raise(run([&](reg::engine& e) -> mmdreg::result<std::string> {
+      auto records = e.audit(reg::actor::admin_of(id), id, query);
+      if (!records.ok()) return records.err();
+      return format == "csv" ? reg::audit_to_csv(*records) : reg::audit_to_json(*records);
+    }));
+  }
+
  private:
+  // Runs body(engine) with the GIL released, under the lock; a closed handle raises.
+  template <class Body>
+  auto run(Body&& body) -> std::invoke_result_t<Body, reg::engine&> {
+    std::optional<std::invoke_result_t<Body, reg::engine&>> out;
+    {
+      py::gil_scoped_release nogil;
+      std::lock_guard lock(mutex_);
+      if (engine_) out.emplace(body(*engine_));
+    }
+    if (!out) raise_error({mmdreg::errc::refused, "the registry was closed"});
+    return std::move(*out);
+  }
+
+  // The batch's profile. A selected profile creates the group tag (spec 6: the upload's profile
+  // decides), so the rows' own tags are not submitted; returns how many rows carried another tag.
+  // Without a selection the rows' MMD tag decides (the engine refuses rows that disagree).
+  static std::size_t select_profile(reg::registration_request& request,
+                                    std::optional<mmdreg::device_profile> profile, bool shared) {
+    if (profile) {
+      request.profile = *profile;
+      request.shared = shared;
+      const auto tag = mmdreg::group_tag_name(*profile, shared);
+      std::size_t retagged = 0;
+      for (auto& entry : request.devices) {
+        if (!entry.record.group_tag.empty() && entry.record.group_tag != tag) ++retagged;
+        entry.record.group_tag.clear();
+      }
+      return retagged;
+    }
+    request.profile = mmdreg::device_profile::standard;
+    request.shared = shared;
+    for (const auto& entry : request.devices) {
+      const auto tag = mmdreg::parse_group_tag(entry.record.group_tag);
+      if (tag.kind == mmdreg::group_tag_kind::mmd) {
+        request.profile = tag.profile;
+        request.shared = tag.shared || shared;
+        break;
+      }
+    }
+    return 0;
+  }
+  static reg::channel channel_for(const reg::actor& by, const std::optional<std::string>& via) {
+    if (via) {
+      if (auto c = reg::parse_channel(*via)) return *c;
+      raise_error({mmdreg::errc::invalid_argument,
+                   "unknown channel '" + *via +
+                       "' (expected devices-blade, autopilot-blade, partner-center, oem-api or "
+                       "mmd-api)"});
+    }
+    switch (by.kind) {
+      case reg::actor_kind::csp_partner:
+        return reg::channel::partner_center;
+      case reg::actor_kind::oem:
+        return reg::channel::oem_api;
+      default:
+        return reg::channel::devices_blade;
+    }
+  }
   static void status_or_raise(const mmdreg::status& s) {
     if (!s.ok()) raise_error(s.err());
   }
-  mmdreg::registry::engine engine_;
+  template <class T>
+  static T value_or_raise(mmdreg::result<T>&& r) {
+    if (!r.ok()) raise_error(r.err());
+    return std::move(r).value();
+  }
+
+  std::mutex mutex_;
+  std::optional<std::string> path_;
+  bool read_only_ = false;
+  // Declared before the engine: the engine commits to it, so it must be destroyed after.
+  std::unique_ptr<mmdreg::store::sqlite_storage> store_;
+  std::unique_ptr<reg::engine> engine_;
 };
 
 }  // namespace
@@ -528,14 +836,40 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("inspect_hash", &inspect_hash, py::arg("text"));
 
-  py::class_<memory_registry>(m, "MemoryRegistry")
+  py::class_<native_registry>(m, "Registry")
       .def(py::init<std::uint64_t, std::int64_t>(), py::arg("seed"), py::arg("start"))
-      .def("add_organization", &memory_registry::add_organization, py::arg("name"))
-      .def("register_file", &memory_registry::register_file, py::arg("organization"),
-           py::arg("path"), py::arg("profile"), py::arg("shared"), py::arg("order_id"))
-      .def("advance", &memory_registry::advance, py::arg("seconds"))
-      .def("now", &memory_registry::now)
-      .def("devices", &memory_registry::devices, py::arg("organization"));
+      .def(py::init<const std::string&, bool, std::uint64_t, std::int64_t>(), py::arg("path"),
+           py::arg("read_only"), py::arg("seed"), py::arg("start"))
+      .def("close", &native_registry::close)
+      .def_property_readonly("closed", &native_registry::closed)
+      .def_property_readonly("path", &native_registry::path)
+      .def_property_readonly("read_only", &native_registry::read_only)
+      .def("add_organization", &native_registry::add_organization, py::arg("name"),
+           py::arg("enabled_profiles"), py::arg("naming_exception"), py::arg("licensed"))
+      .def("update_settings", &native_registry::update_settings, py::arg("organization"),
+           py::arg("name"), py::arg("enabled_profiles"), py::arg("naming_exception"),
+           py::arg("licensed"))
+      .def("organizations", &native_registry::organizations)
+      .def("add_partner", &native_registry::add_partner, py::arg("name"))
+      .def("add_oem", &native_registry::add_oem, py::arg("name"))
+      .def("partners", &native_registry::partners)
+      .def("oems", &native_registry::oems)
+      .def("set_partner_consent", &native_registry::set_partner_consent, py::arg("organization"),
+           py::arg("partner"), py::arg("granted"))
+      .def("set_oem_authorization", &native_registry::set_oem_authorization,
+           py::arg("organization"), py::arg("oem"), py::arg("authorized"))
+      .def("register_upload", &native_registry::register_upload, py::arg("organization"),
+           py::arg("content"), py::arg("json"), py::arg("profile"), py::arg("shared"),
+           py::arg("order_id"), py::arg("actor_kind"), py::arg("actor_id"), py::arg("channel"))
+      .def("deregister", &native_registry::deregister, py::arg("organization"), py::arg("device"))
+      .def("advance", &native_registry::advance, py::arg("seconds"))
+      .def("now", &native_registry::now)
+      .def("devices", &native_registry::devices, py::arg("organization"))
+      .def("requests", &native_registry::requests, py::arg("organization"))
+      .def("failures", &native_registry::failures, py::arg("organization"), py::arg("request"),
+           py::arg("format"), py::arg("actor_kind"), py::arg("actor_id"))
+      .def("audit", &native_registry::audit, py::arg("organization"), py::arg("device"),
+           py::arg("since"), py::arg("until"), py::arg("format"));
   // (line, serial, hash text) of every data row of a file, read by the validator (any dialect
   // with a hash column, any encoding).
   m.def(

@@ -17,6 +17,14 @@ Upload files and hardware hashes::
     mmdreg.inspect(hash_text).readiness               # decoded fields, checks, requirements
     mmdreg.merge(["a.csv", "b.csv"], "out/", group_tag="Microsoft365Managed_Standard")
 
+The registration service, durable in a SQLite file (or volatile: MemoryRegistry)::
+
+    with mmdreg.Registry("registry.db") as registry:      # created when missing
+        org = registry.add_organization("Contoso", disabled_profiles=[mmdreg.DeviceProfile.KIOSK])
+        result = registry.register_file(org, "devices-001.csv", mmdreg.DeviceProfile.STANDARD)
+        registry.advance(datetime.timedelta(hours=1))
+        [row.state for row in registry.devices(org)]       # 'Ready for user', ...
+
 Every exception is an :class:`Error` (InvalidInputError, FileError, ...). The ``mmdreg`` command
 (also ``python -m mmdreg``) offers the same on the command line.
 """
@@ -38,7 +46,17 @@ from ._errors import (
 )
 from .hashes import Check, HashReport, inspect
 from .merging import Conflict, Dropped, MergeReport, merge
-from .registry import BladeRow, MemoryRegistry
+from .registry import (
+    CHANNELS,
+    AuditRecord,
+    BladeRow,
+    Failure,
+    MemoryRegistry,
+    Organization,
+    Party,
+    Registry,
+    Request,
+)
 from .validation import Finding, FindingStream, Summary, ValidationReport, iter_findings, validate
 
 __version__: str = _core.__version__
@@ -46,8 +64,15 @@ __version__: str = _core.__version__
 __all__ = [
     "ALL_DEVICES_GROUP",
     "SHARED_DEVICE_MODE_GROUP",
+    "AuditRecord",
     "BladeRow",
+    "CHANNELS",
+    "Failure",
     "MemoryRegistry",
+    "Organization",
+    "Party",
+    "Registry",
+    "Request",
     "Check",
     "Conflict",
     "ConflictError",

@@ -1,7 +1,9 @@
-"""The ``mmdreg`` command: validate, inspect and merge Autopilot / Managed Desktop upload files.
+"""The ``mmdreg`` command: validate, inspect and merge Autopilot / Managed Desktop upload files, and
+run a registration service kept in a registry file (--db): organizations, partners, OEMs,
+registration, the clock, the Devices blade, failure exports, the audit trail.
 
-Exit status: 0 when no error was found, 1 when an error was found in the input, 2 for a usage or
-I/O problem. Progress goes to stderr only when stderr is a terminal; colour only on a terminal.
+Exit status: 0 when no error was found, 1 when an error was found in the input (or the service
+refused, or a device failed), 2 for a usage or I/O problem. Progress goes to stderr only when stderr is a terminal; colour only on a terminal.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import os
 import sys
 from typing import List, Optional, Sequence, TextIO
 
-from . import __version__
+from . import __version__, registry_cli
 from ._errors import Error, FileError, InvalidInputError
 from .hashes import HashReport, inspect
 from .merging import merge
@@ -284,6 +286,28 @@ def _cmd_merge(args: argparse.Namespace) -> int:
 # --- entry point ------------------------------------------------------------------------------
 
 
+_EPILOG = """\
+registry walk-through (each command opens --db, does one thing, and closes it):
+  mmdreg org create --db reg.db Contoso --disable-profile kiosk
+  mmdreg partner add --db reg.db "Adatum CSP"
+  mmdreg partner consent --db reg.db --org Contoso "Adatum CSP"
+  mmdreg register --db reg.db --org Contoso devices-001.csv --profile sensitive-data
+  mmdreg register --db reg.db --org Contoso more.csv --as-partner "Adatum CSP"
+  mmdreg devices --db reg.db --org Contoso          # Registration Pending
+  mmdreg advance --db reg.db 1h
+  mmdreg devices --db reg.db --org Contoso --json   # Ready for user
+  mmdreg export-errors --db reg.db --org Contoso --format csv
+  mmdreg deregister --db reg.db --org Contoso 3
+  mmdreg audit --db reg.db --org Contoso --device 3
+--db defaults to $MMDREG_DB; --org takes an id or a name and may be omitted when the registry
+holds one organization. 'mmdreg COMMAND --help' describes each command.
+
+exit status: 0 done and nothing wrong; 1 errors found in the input, a device failed or was kept
+out, or the service refused (no consent, disabled profile, device pending...); 2 a usage or I/O
+problem (bad option, unreadable file, missing or non-registry --db file).
+"""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -291,7 +315,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="mmdreg", description=__doc__.split("\n\n")[0])
+    parser = _Parser(
+        prog="mmdreg",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_EPILOG,
+    )
     parser.add_argument("--version", action="version", version=f"mmdreg {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -317,6 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--target", choices=TARGETS, help="decides the rows per file")
     m.add_argument("--json", action="store_true", help="print the report as JSON")
     m.set_defaults(run=_cmd_merge)
+
+    registry_cli.add_commands(sub)
     return parser
 
 
@@ -329,6 +360,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if getattr(args, "threads", 1) < 1:
         return _usage_error("--threads must be at least 1")
     try:
+        status = registry_cli.run_command(args)
+        if status is not None:
+            return status
         return args.run(args)
     except Error as e:
         return _usage_error(str(e))

@@ -1668,4 +1668,17 @@ snapshot engine::export_snapshot() const {
   return impl_->to_snapshot();
 }
 
+std::span<const organization_row> engine::organizations() const noexcept {
+  return impl_->orgs;
+}
+std::span<const party_row> engine::partners() const noexcept {
+  return impl_->partners;
+}
+std::span<const party_row> engine::oems() const noexcept {
+  return impl_->oems;
+}
+std::span<const request_row> engine::requests() const noexcept {
+  return impl_->requests;
+}
+
 }  // namespace mmdreg::registry

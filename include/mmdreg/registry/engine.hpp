@@ -277,6 +277,18 @@ class engine {
   struct impl;
   explicit engine(std::unique_ptr<impl> state);
   std::unique_ptr<impl> impl_;
+
+ public:
+  // -- listings for admin tools (views into the engine, valid until its next change) -----------
+
+  /// Every organization with its settings and relationships (index = organization id - 1).
+  std::span<const organization_row> organizations() const noexcept;
+  /// Every CSP partner known to the service (index = partner id - 1).
+  std::span<const party_row> partners() const noexcept;
+  /// Every OEM known to the service (index = OEM id - 1).
+  std::span<const party_row> oems() const noexcept;
+  /// Every registration request, with its failures (index = request number - 1).
+  std::span<const request_row> requests() const noexcept;
 };
 
 /// The failures of a request as CSV: header `Line,Manufacturer,Model,Serial Number,Error,Request
