@@ -768,6 +768,17 @@ BOOST_AUTO_TEST_CASE(readiness_of_built_hashes) {
   BOOST_TEST((outcome(fields, "at least 8 GB RAM").first == verdict::not_met));
   fields.ram_gb = 8;
   BOOST_TEST((outcome(fields, "at least 8 GB RAM").first == verdict::met));
+  fields.ram_gb = 48 * 1024;
+  BOOST_TEST((outcome(fields, "at least 8 GB RAM").first == verdict::met));
+  // A damaged memory record (the shared CSV generator writes random bytes there) proves nothing.
+  fields.ram_gb = 1158252176259998754ULL;
+  const auto absurd_ram = outcome(fields, "at least 8 GB RAM");
+  BOOST_TEST((absurd_ram.first == verdict::unknown));
+  BOOST_TEST(absurd_ram.second.find("damaged") != std::string::npos, absurd_ram.second);
+  fields.ram_gb = 16;
+  fields.disk = boot_disk{std::uint64_t{1} << 40, 17};
+  BOOST_TEST((outcome(fields, disk).first == verdict::unknown));
+  fields.disk.reset();
   fields.architecture = 0;
   BOOST_TEST((outcome(fields, "64-bit, not ARM").first == verdict::not_met));
   fields.architecture = 5;

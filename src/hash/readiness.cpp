@@ -1,5 +1,6 @@
 // Placeholder serials and the device requirements of spec section 8, as far as a hash shows them.
 #include <array>
+#include <cstdint>
 
 #include "common/ascii.hpp"
 #include "mmdreg/hash/hardware_hash.hpp"
@@ -48,6 +49,11 @@ constexpr std::array<std::string_view, 26> placeholder_serials = {"Default strin
                                                                   "12345678",
                                                                   "To Be Filled By OEM",
                                                                   "Type1 - Serial Number"};
+
+// Values beyond these are not a machine but a damaged record (or random test bytes): Windows
+// addresses at most 48 TB of RAM, and no single drive comes near a petabyte.
+constexpr std::uint64_t kMostPlausibleRamGb = 48 * 1024;
+constexpr std::uint64_t kMostPlausibleDiskGb = 1024 * 1024;
 
 // STORAGE_BUS_TYPE values (Windows winioctl.h) that the boot-disk record carries.
 std::string_view bus_name(std::uint16_t bus) noexcept {
@@ -168,7 +174,12 @@ std::vector<readiness_check> check_readiness(const hardware_hash& hash) {
                          "the hash records neither the firmware type nor the Secure Boot state"));
 
   constexpr std::string_view ram = "at least 8 GB RAM";
-  if (const auto gb = hash.ram_gb())
+  if (const auto gb = hash.ram_gb(); gb && *gb > kMostPlausibleRamGb)
+    checks.push_back(check(ram, verdict::unknown,
+                           "the memory record claims " + std::to_string(*gb) +
+                               " GB, more than any Windows edition can address: the record is "
+                               "damaged or was not written by the capture tool"));
+  else if (gb)
     checks.push_back(
         check(ram, *gb >= 8 ? verdict::met : verdict::not_met, std::to_string(*gb) + " GB RAM"));
   else
@@ -180,7 +191,12 @@ std::vector<readiness_check> check_readiness(const hardware_hash& hash) {
     const std::string bus =
         name.empty() ? "bus type " + std::to_string(d->bus_type) : std::string(name);
     const std::string what = std::to_string(d->capacity_gb) + " GB on " + bus;
-    if (d->capacity_gb < 128)
+    if (d->capacity_gb > kMostPlausibleDiskGb)
+      checks.push_back(check(disk, verdict::unknown,
+                             "the boot-disk record claims " + what +
+                                 ", more than any single drive holds: the record is damaged or "
+                                 "was not written by the capture tool"));
+    else if (d->capacity_gb < 128)
       checks.push_back(check(disk, verdict::not_met, what + ", below 128 GB"));
     else if (solid_state_bus(d->bus_type))
       checks.push_back(check(disk, verdict::met, what + " (solid-state by its bus)"));
