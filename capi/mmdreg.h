@@ -754,10 +754,11 @@ typedef struct mmdreg_merge_report mmdreg_merge_report;
 /**
  * Reads the files `paths[0..path_count)` (any mix of dialects and encodings), repairs what can be
  * repaired losslessly, removes duplicate devices keeping the latest capture, and writes clean
- * upload files split at the row limit into the existing directory `out_dir` (each file complete or
- * absent). Every input row ends in exactly one output file or among the dropped rows. MMDREG_EIO
- * when an input cannot be read (the message names it) or an output cannot be written; MMDREG_EINVAL
- * for a refused group tag or a dialect without a tag column given one.
+ * upload files split at the row limit into the directory `out_dir`, made with its parents when
+ * missing (each file complete or absent). Every input row ends in exactly one output file or among
+ * the dropped rows. MMDREG_EIO when an input cannot be read (the message names it) or an output
+ * cannot be written; MMDREG_EINVAL for a refused group tag or a dialect without a tag column given
+ * one.
  */
 MMDREG_API mmdreg_status mmdreg_merge_files(const mmdreg_text* paths, size_t path_count,
                                             const mmdreg_merge_options* options,

@@ -1,5 +1,6 @@
 #define BOOST_TEST_MODULE csv_merge
 #include <boost/test/unit_test.hpp>
+#include <fstream>
 #include <set>
 
 #include "csv_hashes.hpp"
@@ -255,8 +256,17 @@ BOOST_AUTO_TEST_CASE(nothing_is_lost_on_a_mixed_input) {
   BOOST_TEST(utf16_reported);
 
   const auto dir = scratch("mixed");
-  const auto written = write_merge(*merged, dir);
+  // The output directory and its parent do not exist yet: write_merge makes them.
+  const auto written = write_merge(*merged, dir / "out" / "clean");
   BOOST_TEST_REQUIRE(written.ok());
+  BOOST_TEST(written->size() == merged->files.size());
+  // A path under a regular file cannot become a directory: a clear error, nothing written.
+  std::ofstream(dir / "a-file") << "x";
+  const auto blocked = write_merge(*merged, dir / "a-file" / "out");
+  BOOST_TEST_REQUIRE(!blocked.ok());
+  BOOST_TEST((blocked.err().code == mmdreg::errc::io));
+  BOOST_TEST(blocked.err().message.find("output directory") != std::string::npos,
+             blocked.err().message);
   for (const auto& p : *written) {
     const auto text = testing::read_file(p);
     BOOST_TEST(text.find('"') == std::string::npos);

@@ -242,10 +242,6 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
 def _cmd_merge(args: argparse.Namespace) -> int:
     out = sys.stdout
     style = _Style(out)
-    try:
-        os.makedirs(args.out, exist_ok=True)
-    except OSError as e:
-        return _usage_error(f"cannot create {args.out}: {e.strerror}")
     progress = _Progress(1)
     progress.show("merging")
     try:

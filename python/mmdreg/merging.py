@@ -74,7 +74,7 @@ def merge(
     group_tag: Optional[str] = None,
     target: Optional[str] = None,
 ) -> MergeReport:
-    """Merges upload files of any dialects and encodings into ``out_dir`` as devices-001.csv, ...
+    """Merges upload files of any dialects and encodings into ``out_dir`` (created when missing) as devices-001.csv, ...
 
     ``dialect`` is the output dialect (default autopilot); ``group_tag`` is applied to every row;
     ``target`` decides the rows per file. The GIL is released during the merge. Raises

@@ -177,8 +177,7 @@ def test_inspect_a_hash(example_lines):
 
 
 def test_merge_writes_clean_files(tmp_path, bad_csv):
-    out = tmp_path / "out"
-    out.mkdir()
+    out = tmp_path / "out" / "clean"  # made by merge, parents included
     report = mmdreg.merge([bad_csv], out, group_tag="Microsoft365Managed_Kiosk", target="intune")
     assert report.rows_in == 6
     assert report.rows_out == 5
@@ -194,6 +193,9 @@ def test_merge_writes_clean_files(tmp_path, bad_csv):
 
 
 def test_merge_errors_map_to_the_hierarchy(tmp_path, example_csv):
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(mmdreg.FileError, match="output directory"):
+        mmdreg.merge([example_csv], tmp_path / "a-file" / "out")
     with pytest.raises(mmdreg.InvalidInputError):
         mmdreg.merge([example_csv], tmp_path, group_tag="Microsoft365Managed_PowerUser-Shared")
     with pytest.raises(mmdreg.InvalidInputError):

@@ -277,6 +277,10 @@ result<std::vector<std::filesystem::path>> write_merge(const merge_result& merge
                                                        const std::filesystem::path& directory,
                                                        std::string_view stem) {
   std::vector<std::filesystem::path> written;
+  if (std::error_code failed;
+      !merged.files.empty() && !std::filesystem::create_directories(directory, failed) && failed)
+    return error{errc::io, "cannot create the output directory " + directory.string() + ": " +
+                               failed.message()};
   const auto undo = [&] {
     std::error_code ignored;
     for (const auto& p : written)

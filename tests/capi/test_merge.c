@@ -189,9 +189,28 @@ int main(void) {
   CHECK(mmdreg_merge_files(paths, 2, &options, NULL, 0, &report) == MMDREG_EINVAL);
   CHECK(mmdreg_merge_files(paths, 2, &options, directory, strlen(directory), NULL) ==
         MMDREG_EINVAL);
-  CHECK(mmdreg_merge_files(paths, 2, &options, "/nonexistent/mmdreg/out", 23, &report) ==
-        MMDREG_EIO);
-  CHECK(report == NULL);
+  {
+    /* A directory cannot be made under a regular file: EIO naming it, and no report. */
+    char blocked[300];
+    snprintf(blocked, sizeof blocked, "%s/out", first);
+    CHECK(mmdreg_merge_files(paths, 2, &options, blocked, strlen(blocked), &report) == MMDREG_EIO);
+    CHECK(strstr(mmdreg_last_error(), "output directory") != NULL);
+    CHECK(report == NULL);
+  }
+  {
+    /* A missing output directory is made, parents included. */
+    char nested[300], nested_parent[300], written[320];
+    snprintf(nested_parent, sizeof nested_parent, "%s/new", directory);
+    snprintf(nested, sizeof nested, "%s/new/out", directory);
+    CHECK(mmdreg_merge_files(paths, 2, &options, nested, strlen(nested), &report) == MMDREG_OK);
+    CHECK(mmdreg_merge_report_file_count(report, &count) == MMDREG_OK && count == 1);
+    snprintf(written, sizeof written, "%s/devices-001.csv", nested);
+    CHECK(unlink(written) == 0);
+    CHECK(rmdir(nested) == 0);
+    CHECK(rmdir(nested_parent) == 0);
+    mmdreg_merge_report_free(report);
+    report = NULL;
+  }
   CHECK(mmdreg_merge_report_counts(NULL, &rows_in, NULL, NULL) == MMDREG_EINVAL);
   CHECK(mmdreg_merge_report_file_count(NULL, &count) == MMDREG_EINVAL);
   CHECK(mmdreg_merge_report_file_count(report, NULL) == MMDREG_EINVAL);

@@ -100,8 +100,9 @@ struct merge_result {
 result<merge_result> merge(std::span<const merge_source> sources,
                            const merge_options& options = {});
 
-/// Writes the output files as "<stem>-001.csv", "<stem>-002.csv", ... into `directory` (each via
-/// writer, so nothing partial is left behind on failure) and returns their paths.
+/// Writes the output files as "<stem>-001.csv", "<stem>-002.csv", ... into `directory`, created
+/// with its parents when missing (each file via writer, so nothing partial is left behind on
+/// failure) and returns their paths. errc::io names the file or directory that could not be made.
 result<std::vector<std::filesystem::path>> write_merge(const merge_result& merged,
                                                        const std::filesystem::path& directory,
                                                        std::string_view stem = "devices");
