@@ -206,7 +206,9 @@ struct engine::impl {
   /// the device at its new deadline, so each active device is usually queued once. Stale entries
   /// (a device that left Active, or a duplicate) are dropped at their tick.
   std::map<std::int64_t, std::vector<std::uint32_t>> activity_deadlines;
-  device_bits deadline_due;  // scratch of the hourly tick: due ids, deduplicated and ordered
+  std::map<std::int64_t, std::vector<std::uint32_t>>::iterator last_deadline =
+      activity_deadlines.end();  // where watch_activity queued last; end() when unknown
+  device_bits deadline_due;      // scratch of the hourly tick: due ids, deduplicated and ordered
   std::vector<std::uint32_t> job_work;  // scratch of the hourly tick: rows some hourly job changes
 
   // -- the open transaction --
@@ -227,6 +229,10 @@ struct engine::impl {
     std::vector<std::uint32_t> touched_requests;
   };
   std::optional<transaction> txn;
+  /// The last transaction's buffers, emptied and reused by the next one: a job that touches a
+  /// tenth of a million devices would otherwise map, fault in and unmap megabytes every time.
+  transaction recycled_txn;
+  std::vector<std::pair<std::uint32_t, device_row>> changed_rows;  // commit()'s scratch
   std::vector<std::uint32_t> touch_mark;  // per device: the transaction serial of its last touch
   std::uint32_t txn_serial = 0;
 
@@ -394,6 +400,7 @@ struct engine::impl {
       changed.mark_all(devices.size());
     deadline_due.words.assign((devices.size() + 63) / 64, 0);
     activity_deadlines.clear();
+    last_deadline = activity_deadlines.end();
     for (std::uint32_t id = 1; id <= devices.size(); ++id)
       if (devices[id - 1].state == u8(registration_state::active)) watch_activity(id);
   }
@@ -402,7 +409,11 @@ struct engine::impl {
   void watch_activity(std::uint32_t id) {
     const auto week_up = devices[id - 1].last_activity + kActivityWindow;
     const auto after_start = std::max<std::int64_t>(week_up - meta.start, 0);
-    activity_deadlines[meta.start + (after_start + kHour - 1) / kHour * kHour].push_back(id);
+    const auto tick = meta.start + (after_start + kHour - 1) / kHour * kHour;
+    // Devices queued together mostly share a tick (a batch that signed in or was used together).
+    if (last_deadline == activity_deadlines.end() || last_deadline->first != tick)
+      last_deadline = activity_deadlines.try_emplace(tick).first;
+    last_deadline->second.push_back(id);
   }
 
   /// Adds (+1) or removes (-1) a row from its organization's counters.
@@ -435,8 +446,15 @@ struct engine::impl {
 
   void begin() {
     if (txn) throw std::logic_error("registry engine: nested transaction");
-    txn.emplace();
+    txn.emplace(std::move(recycled_txn));
     auto& t = *txn;
+    t.device_before.clear();
+    t.touched_devices.clear();
+    t.org_before.clear();
+    t.cohort_before.clear();
+    t.touched_cohorts.clear();
+    t.finished_cohorts.clear();
+    t.touched_requests.clear();
     t.meta = meta;
     t.strings = offsets.size();
     t.chars = chars.size();
@@ -528,8 +546,8 @@ struct engine::impl {
       std::vector<cohort_row> cohort_rows;
       for (auto id : t.touched_cohorts)
         if (auto it = cohorts.find(id); it != cohorts.end()) cohort_rows.push_back(it->second);
-      std::vector<std::pair<std::uint32_t, device_row>> device_rows;
-      device_rows.reserve(t.touched_devices.size());
+      auto& device_rows = changed_rows;
+      device_rows.clear();
       for (auto id : t.touched_devices)
         device_rows.emplace_back(id, devices[id - 1]);
       change_set batch{
@@ -555,8 +573,13 @@ struct engine::impl {
                    "the registry's storage refused the change, nothing was changed: " +
                        outcome.err().message};
     }
-    txn.reset();
+    end_transaction();
     return {};
+  }
+
+  void end_transaction() {
+    recycled_txn = std::move(*txn);
+    txn.reset();
   }
 
   void rollback() {
@@ -581,7 +604,7 @@ struct engine::impl {
       else
         cohorts.erase(id);
     }
-    txn.reset();
+    end_transaction();
     rebuild_indexes();
   }
 
@@ -872,6 +895,7 @@ struct engine::impl {
       set_state(id, u8(registration_state::ready_for_user), audit_cause::validation, service);
     }
     // 5. The activity window: only devices whose deadline tick has come are looked at.
+    last_deadline = activity_deadlines.end();
     while (!activity_deadlines.empty() && activity_deadlines.begin()->first <= meta.now) {
       for (auto id : activity_deadlines.begin()->second)
         deadline_due.mark(id);
