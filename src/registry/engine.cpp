@@ -198,7 +198,8 @@ struct engine::impl {
   /// depends on the row alone (the rename job also on its tenant's naming exception, which
   /// update_settings marks), and a job changes (touches) every row whose condition holds, so a
   /// row untouched since the job's last run has a false condition: skipping it changes nothing.
-  /// touch() and new_device() mark; rebuild_indexes() marks every row.
+  /// touch() and new_device() mark (touch_unscheduled() is for changes that no condition reads);
+  /// rebuild_indexes() marks every row.
   enum job_set : std::size_t { hourly_set = 0, rename_set = 1, tag_set = 2, job_set_count = 3 };
   std::array<device_bits, job_set_count> changed_since_job;
   /// Active devices by the hourly tick at which their week without activity may be up (computed
@@ -475,6 +476,11 @@ struct engine::impl {
   device_row& touch(std::uint32_t id) {
     for (auto& changed : changed_since_job)
       changed.mark(id);
+    return touch_unscheduled(id);
+  }
+  /// touch() for a change that no job's condition reads (the time of the last activity alone):
+  /// the jobs need not look at the row again for it.
+  device_row& touch_unscheduled(std::uint32_t id) {
     if (id <= txn->devices && touch_mark[id - 1] != txn_serial) {
       touch_mark[id - 1] = txn_serial;
       txn->device_before.emplace_back(id, devices[id - 1]);
@@ -1597,7 +1603,8 @@ status engine::record_activity(organization_id org, device_id device) {
     return refused(device_text(*id) +
                    " is not enrolled yet: record its first sign-in at OOBE first");
   return m.transact([&]() -> status {
-    m.touch(*id).last_activity = m.meta.now;
+    // The activity window has its own deadline queue; no other job reads last_activity.
+    m.touch_unscheduled(*id).last_activity = m.meta.now;
     if (state == u8(registration_state::inactive))
       m.set_state(*id, u8(registration_state::active), audit_cause::activity,
                   actor::service_itself());
