@@ -255,6 +255,55 @@ BOOST_AUTO_TEST_CASE(the_rename_job_restores_template_names_unless_the_tenant_ha
   BOOST_TEST(w.e.device(w.admin, w.contoso, d).value().name == renamed);
 }
 
+BOOST_AUTO_TEST_CASE(a_tenant_that_drops_the_naming_exception_is_renamed_by_the_next_rename_job) {
+  world w;
+  auto settings = settings_named("Fabrikam");
+  settings.naming_exception = true;
+  const auto fabrikam = w.e.add_organization(settings).value();
+  const auto admin = actor::admin_of(fabrikam);
+  auto request = w.e.register_devices(manual_request(fabrikam, {hashed_entry(2)}));
+  BOOST_TEST_REQUIRE(request.ok());
+  const auto f = *request->devices[0].device;
+  BOOST_TEST_REQUIRE(w.e.advance(10min).ok());
+  BOOST_TEST_REQUIRE(w.e.rename_device(admin, fabrikam, f, "FRONT-DESK").ok());
+  // Several rename jobs run while the exception holds; the device itself does not change.
+  BOOST_TEST_REQUIRE(w.e.advance_to(t0 + 12h).ok());
+  BOOST_TEST(w.e.device(admin, fabrikam, f).value().name == "FRONT-DESK");
+
+  settings.naming_exception = false;
+  BOOST_TEST_REQUIRE(w.e.update_settings(admin, fabrikam, settings).ok());
+  BOOST_TEST_REQUIRE(w.e.advance_to(t0 + 16h - 1s).ok());
+  BOOST_TEST(w.e.device(admin, fabrikam, f).value().name == "FRONT-DESK");
+  BOOST_TEST_REQUIRE(w.e.advance(1s).ok());
+  const auto renamed = w.e.device(admin, fabrikam, f).value().name;
+  BOOST_TEST(follows_name_template(renamed, device_profile::standard));
+  const auto trail = w.e.audit(admin, fabrikam, {.device = f}).value();
+  BOOST_TEST_REQUIRE(!trail.empty());
+  BOOST_TEST((trail.back().cause == audit_cause::renamed));
+}
+
+BOOST_AUTO_TEST_CASE(a_device_used_during_its_week_is_checked_again_a_week_after_its_last_use) {
+  world w;
+  const auto d = w.ready_device(1);
+  BOOST_TEST_REQUIRE(w.e.record_oobe_sign_in(w.contoso, d).ok());
+  const auto signed_in = w.e.now();
+  BOOST_TEST_REQUIRE(w.e.advance(std::chrono::days{3}).ok());
+  BOOST_TEST_REQUIRE(w.e.record_activity(w.contoso, d).ok());
+  const auto used = w.e.now();
+  // The week after the sign-in passes: the device was used since, so it stays active ...
+  BOOST_TEST_REQUIRE(w.e.advance_to(signed_in + std::chrono::days{7} + 2h).ok());
+  BOOST_TEST((state_of(w.e, w.contoso, d) == registration_state::active));
+  BOOST_TEST_REQUIRE(w.e.advance_to(used + std::chrono::days{7} - 1s).ok());
+  BOOST_TEST((state_of(w.e, w.contoso, d) == registration_state::active));
+  // ... until a week after its last use: the first hourly check from then on.
+  BOOST_TEST_REQUIRE(w.e.advance(1h).ok());
+  BOOST_TEST((state_of(w.e, w.contoso, d) == registration_state::inactive));
+  const auto trail = w.e.audit(w.admin, w.contoso, {.device = d}).value();
+  BOOST_TEST((trail.back().cause == audit_cause::inactivity));
+  BOOST_TEST((trail.back().time - used >= std::chrono::days{7}));
+  BOOST_TEST((trail.back().time - used < std::chrono::days{7} + 1h));
+}
+
 BOOST_AUTO_TEST_CASE(the_daily_job_gives_a_removed_mmd_tag_back) {
   world w;
   const auto d = w.ready_device(1, device_profile::kiosk);

@@ -403,3 +403,33 @@ BOOST_AUTO_TEST_CASE(an_engine_whose_copy_is_stale_cannot_overwrite_another_writ
   BOOST_TEST_REQUIRE(reopened->add_organization(settings_named("Litware")).ok());
   BOOST_TEST(open_store(file)->load().value().organizations.size() == 5U);
 }
+
+BOOST_AUTO_TEST_CASE(a_batch_larger_than_one_insert_chunk_is_stored_whole_and_in_order) {
+  // Strings, devices and audit entries are written in multi-row chunks plus single rows for the
+  // rest: 101 devices (and 3 with a bad hash) cover several chunks and a remainder.
+  temp_dir dir;
+  const auto file = dir / "registry.db";
+  auto storage = open_store(file);
+  auto e = engine::open(*storage, scenario_options);
+  BOOST_TEST_REQUIRE(e.ok(), e.err().message);
+  BOOST_TEST_REQUIRE(e->add_organization(settings_named("Contoso")).ok());
+  auto devices = decoded_range(200, 300);
+  for (std::uint32_t n : {301U, 302U, 303U}) {
+    auto bad = decoded_entry(n);
+    bad.decoded.reset();
+    bad.record.hardware_hash = "not a hash";
+    devices.insert(devices.begin() + n % 50, std::move(bad));
+  }
+  const auto batch = e->register_devices(manual_request(contoso, std::move(devices)));
+  BOOST_TEST_REQUIRE(batch.ok());
+  BOOST_TEST(batch->accepted == 101U);
+  BOOST_TEST(batch->failed == 3U);
+  BOOST_TEST_REQUIRE(e->advance(10min).ok());
+
+  const auto expected = e->export_snapshot();
+  BOOST_TEST(expected.devices.size() == 104U);
+  BOOST_TEST(expected.audit.size() > 200U);  // requested + failed, then validated
+  check_same_snapshot(storage->load().value(), expected);
+  check_same_snapshot(open_store(file)->load().value(), expected);
+  BOOST_TEST(storage->check_integrity().ok());
+}

@@ -168,6 +168,50 @@ struct engine::impl {
       catalogue_by_product_key;
   hardware_hash decoder;
 
+  /// A set of device ids as bits (bit id - 1): marking is one OR, and draining it visits the ids
+  /// in ascending order, each once, which is the order the jobs must treat devices in.
+  struct device_bits {
+    std::vector<std::uint64_t> words;
+    void fit(std::size_t device_count) { words.resize((device_count + 63) / 64, 0); }
+    void mark(std::uint32_t id) { words[(id - 1) >> 6] |= std::uint64_t{1} << ((id - 1) & 63); }
+    void mark_all(std::size_t device_count) {
+      words.assign((device_count + 63) / 64, ~std::uint64_t{0});
+      if (device_count % 64 != 0) words.back() = (std::uint64_t{1} << (device_count % 64)) - 1;
+    }
+    /// Calls f(id) for every marked id in ascending order and unmarks it first, so that f may
+    /// mark its own id again (for the next drain).
+    template <class F>
+    void drain(F&& f) {
+      for (std::size_t w = 0; w < words.size(); ++w) {
+        auto bits = words[w];
+        if (bits == 0) continue;
+        words[w] = 0;
+        while (bits != 0) {
+          const auto bit = static_cast<std::uint32_t>(std::countr_zero(bits));
+          bits &= bits - 1;
+          f(static_cast<std::uint32_t>(w * 64 + bit + 1));
+        }
+      }
+    }
+  };
+  /// The scheduled jobs look only at rows changed since they last ran. Each job's condition
+  /// depends on the row alone (the rename job also on its tenant's naming exception, which
+  /// update_settings marks), and a job changes (touches) every row whose condition holds, so a
+  /// row untouched since the job's last run has a false condition: skipping it changes nothing.
+  /// touch() and new_device() mark (touch_unscheduled() is for changes that no condition reads);
+  /// rebuild_indexes() marks every row.
+  enum job_set : std::size_t { hourly_set = 0, rename_set = 1, tag_set = 2, job_set_count = 3 };
+  std::array<device_bits, job_set_count> changed_since_job;
+  /// Active devices by the hourly tick at which their week without activity may be up (computed
+  /// from last_activity when queued). Activity does not requeue: the tick re-checks and requeues
+  /// the device at its new deadline, so each active device is usually queued once. Stale entries
+  /// (a device that left Active, or a duplicate) are dropped at their tick.
+  std::map<std::int64_t, std::vector<std::uint32_t>> activity_deadlines;
+  std::map<std::int64_t, std::vector<std::uint32_t>>::iterator last_deadline =
+      activity_deadlines.end();  // where watch_activity queued last; end() when unknown
+  device_bits deadline_due;      // scratch of the hourly tick: due ids, deduplicated and ordered
+  std::vector<std::uint32_t> job_work;  // scratch of the hourly tick: rows some hourly job changes
+
   // -- the open transaction --
   struct transaction {
     // User-provided so that std::optional can construct it inside this still-incomplete class
@@ -186,6 +230,10 @@ struct engine::impl {
     std::vector<std::uint32_t> touched_requests;
   };
   std::optional<transaction> txn;
+  /// The last transaction's buffers, emptied and reused by the next one: a job that touches a
+  /// tenth of a million devices would otherwise map, fault in and unmap megabytes every time.
+  transaction recycled_txn;
+  std::vector<std::pair<std::uint32_t, device_row>> changed_rows;  // commit()'s scratch
   std::vector<std::uint32_t> touch_mark;  // per device: the transaction serial of its last touch
   std::uint32_t txn_serial = 0;
 
@@ -349,6 +397,24 @@ struct engine::impl {
     for (std::size_t i = 0; i < catalogue.size(); ++i)
       index_catalogue(i);
     touch_mark.assign(devices.size(), 0);
+    for (auto& changed : changed_since_job)
+      changed.mark_all(devices.size());
+    deadline_due.words.assign((devices.size() + 63) / 64, 0);
+    activity_deadlines.clear();
+    last_deadline = activity_deadlines.end();
+    for (std::uint32_t id = 1; id <= devices.size(); ++id)
+      if (devices[id - 1].state == u8(registration_state::active)) watch_activity(id);
+  }
+
+  /// Queues an active device at the first hourly tick at or after the end of its activity week.
+  void watch_activity(std::uint32_t id) {
+    const auto week_up = devices[id - 1].last_activity + kActivityWindow;
+    const auto after_start = std::max<std::int64_t>(week_up - meta.start, 0);
+    const auto tick = meta.start + (after_start + kHour - 1) / kHour * kHour;
+    // Devices queued together mostly share a tick (a batch that signed in or was used together).
+    if (last_deadline == activity_deadlines.end() || last_deadline->first != tick)
+      last_deadline = activity_deadlines.try_emplace(tick).first;
+    last_deadline->second.push_back(id);
   }
 
   /// Adds (+1) or removes (-1) a row from its organization's counters.
@@ -381,8 +447,15 @@ struct engine::impl {
 
   void begin() {
     if (txn) throw std::logic_error("registry engine: nested transaction");
-    txn.emplace();
+    txn.emplace(std::move(recycled_txn));
     auto& t = *txn;
+    t.device_before.clear();
+    t.touched_devices.clear();
+    t.org_before.clear();
+    t.cohort_before.clear();
+    t.touched_cohorts.clear();
+    t.finished_cohorts.clear();
+    t.touched_requests.clear();
     t.meta = meta;
     t.strings = offsets.size();
     t.chars = chars.size();
@@ -401,6 +474,13 @@ struct engine::impl {
 
   /// The row, ready to be changed: its before-image is saved on the first change.
   device_row& touch(std::uint32_t id) {
+    for (auto& changed : changed_since_job)
+      changed.mark(id);
+    return touch_unscheduled(id);
+  }
+  /// touch() for a change that no job's condition reads (the time of the last activity alone):
+  /// the jobs need not look at the row again for it.
+  device_row& touch_unscheduled(std::uint32_t id) {
     if (id <= txn->devices && touch_mark[id - 1] != txn_serial) {
       touch_mark[id - 1] = txn_serial;
       txn->device_before.emplace_back(id, devices[id - 1]);
@@ -425,6 +505,12 @@ struct engine::impl {
     const auto id = static_cast<std::uint32_t>(devices.size());
     org_index[row.organization - 1].devices.push_back(id);
     count(row, +1);
+    for (auto& changed : changed_since_job) {
+      changed.fit(id);
+      changed.mark(id);
+    }
+    deadline_due.fit(id);
+    if (row.state == u8(registration_state::active)) watch_activity(id);
     return id;
   }
 
@@ -445,6 +531,7 @@ struct engine::impl {
     count(d, -1);
     d.state = to;
     count(d, +1);
+    if (to == u8(registration_state::active) && from != to) watch_activity(id);
     record(id, from, to, cause, by);
   }
 
@@ -465,8 +552,8 @@ struct engine::impl {
       std::vector<cohort_row> cohort_rows;
       for (auto id : t.touched_cohorts)
         if (auto it = cohorts.find(id); it != cohorts.end()) cohort_rows.push_back(it->second);
-      std::vector<std::pair<std::uint32_t, device_row>> device_rows;
-      device_rows.reserve(t.touched_devices.size());
+      auto& device_rows = changed_rows;
+      device_rows.clear();
       for (auto id : t.touched_devices)
         device_rows.emplace_back(id, devices[id - 1]);
       change_set batch{
@@ -492,8 +579,13 @@ struct engine::impl {
                    "the registry's storage refused the change, nothing was changed: " +
                        outcome.err().message};
     }
-    txn.reset();
+    end_transaction();
     return {};
+  }
+
+  void end_transaction() {
+    recycled_txn = std::move(*txn);
+    txn.reset();
   }
 
   void rollback() {
@@ -518,7 +610,7 @@ struct engine::impl {
       else
         cohorts.erase(id);
     }
-    txn.reset();
+    end_transaction();
     rebuild_indexes();
   }
 
@@ -619,12 +711,7 @@ struct engine::impl {
 
   /// Puts the device's MMD group memberships back to what they must be. Whether anything changed.
   bool reconcile_groups(std::uint32_t id) {
-    // Devices that MMD does not manage yet (or failed) belong to no MMD group.
-    const auto& current = devices[id - 1];
-    const auto want =
-        current.state == u8(registration_state::failed) || !is_done(current, workflow_step::groups)
-            ? std::uint16_t{0}
-            : desired_groups(current);
+    const auto want = wanted_groups(devices[id - 1]);
     if (devices[id - 1].groups == want) return false;
     auto& d = touch(id);
     d.groups = want;
@@ -737,70 +824,103 @@ struct engine::impl {
 
   // -- the scheduled jobs --
 
-  template <class F>
-  void for_each_live(F&& f) {
-    const auto n = static_cast<std::uint32_t>(devices.size());
-    for (std::uint32_t id = 1; id <= n; ++id) {
-      const auto& d = devices[id - 1];
-      if ((d.flags & device_flag::removed) == 0) f(id, d);
-    }
+  // The conditions under which each hourly job changes a row (removed rows aside).
+  static bool awaits_assignment_check(const device_row& d) {
+    return (d.flags & device_flag::in_blade) == 0 &&
+           (d.flags & device_flag::auto_registered) != 0 &&
+           is_done(d, workflow_step::deployment_profile);
   }
+  static bool awaits_request_comparison(const device_row& d) {
+    return (d.flags & device_flag::in_blade) != 0 && is_done(d, workflow_step::shipped_record) &&
+           !is_done(d, workflow_step::request_comparison);
+  }
+  static bool lacks_ring(const device_row& d) {
+    return d.ring == device_row::no_ring && is_done(d, workflow_step::groups) &&
+           d.state != u8(registration_state::failed);
+  }
+  /// The MMD groups the device must be in: none until MMD manages it (or when it failed).
+  static std::uint16_t wanted_groups(const device_row& d) {
+    return d.state == u8(registration_state::failed) || !is_done(d, workflow_step::groups)
+               ? std::uint16_t{0}
+               : desired_groups(d);
+  }
+  static bool needs_remediation(const device_row& d) {
+    return (d.flags & device_flag::in_blade) != 0 &&
+           (lacks_ring(d) || d.groups != wanted_groups(d));
+  }
+  static bool awaits_validation(const device_row& d) {
+    return d.state == u8(registration_state::pending) &&
+           is_done(d, workflow_step::configuration_profile) &&
+           !is_done(d, workflow_step::validation);
+  }
+  static bool is_removed(const device_row& d) { return (d.flags & device_flag::removed) != 0; }
 
   void hourly_jobs() {
     const auto service = actor::service_itself();
+    // Rows changed since the last tick and that some job below changes. A job only changes rows
+    // of this list: every other row keeps every condition false throughout (see
+    // changed_since_job), so the jobs run over this list in id order as over every row.
+    job_work.clear();
+    changed_since_job[hourly_set].drain([&](std::uint32_t id) {
+      const auto& d = devices[id - 1];
+      if (!is_removed(d) && (awaits_assignment_check(d) || awaits_request_comparison(d) ||
+                             needs_remediation(d) || awaits_validation(d)))
+        job_work.push_back(id);
+    });
     // 1. Assignment check: auto-registered devices with an MMD deployment profile become
     //    shipped-device records, Registration Pending.
-    for_each_live([&](std::uint32_t id, const device_row& d) {
-      if ((d.flags & device_flag::in_blade) != 0 || (d.flags & device_flag::auto_registered) == 0 ||
-          !is_done(d, workflow_step::deployment_profile))
-        return;
+    for (auto id : job_work) {
+      if (!awaits_assignment_check(devices[id - 1])) continue;
       auto& row = touch(id);
       count(row, -1);
       row.flags |= device_flag::in_blade;
       count(row, +1);
       mark_done(row, workflow_step::shipped_record);
       set_state(id, u8(registration_state::pending), audit_cause::assignment_check, service);
-    });
+    }
     // 2. Request comparison: shipped records without a Devices-blade request are registered.
     std::uint32_t cohort = 0;
-    for_each_live([&](std::uint32_t id, const device_row& d) {
-      if ((d.flags & device_flag::in_blade) == 0 || !is_done(d, workflow_step::shipped_record) ||
-          is_done(d, workflow_step::request_comparison))
-        return;
+    for (auto id : job_work) {
+      if (!awaits_request_comparison(devices[id - 1])) continue;
       if (cohort == 0) cohort = open_cohort(workflow_step::ring);
       auto& row = touch(id);
       mark_done(row, workflow_step::request_comparison);
       row.cohort = cohort;
       cohort_members[cohort].push_back(id);
-    });
+    }
     // 3. Ring and group remediation: exactly one ring, the right groups.
-    for_each_live([&](std::uint32_t id, const device_row& d) {
-      if ((d.flags & device_flag::in_blade) == 0) return;
-      if (d.ring == device_row::no_ring && is_done(d, workflow_step::groups) &&
-          d.state != u8(registration_state::failed))
-        assign_automatic_ring(id);
+    for (auto id : job_work) {
+      if ((devices[id - 1].flags & device_flag::in_blade) == 0) continue;
+      if (lacks_ring(devices[id - 1])) assign_automatic_ring(id);
       reconcile_groups(id);
-    });
+    }
     // 4. Validation of every device whose configuration is in place.
-    for_each_live([&](std::uint32_t id, const device_row& d) {
-      if (d.state != u8(registration_state::pending) ||
-          !is_done(d, workflow_step::configuration_profile) ||
-          is_done(d, workflow_step::validation))
-        return;
+    for (auto id : job_work) {
+      if (!awaits_validation(devices[id - 1])) continue;
       mark_done(touch(id), workflow_step::validation);
       set_state(id, u8(registration_state::ready_for_user), audit_cause::validation, service);
-    });
-    // 5. The activity window.
-    for_each_live([&](std::uint32_t id, const device_row& d) {
-      if (d.state == u8(registration_state::active) &&
-          meta.now - d.last_activity >= kActivityWindow)
+    }
+    // 5. The activity window: only devices whose deadline tick has come are looked at.
+    last_deadline = activity_deadlines.end();
+    while (!activity_deadlines.empty() && activity_deadlines.begin()->first <= meta.now) {
+      for (auto id : activity_deadlines.begin()->second)
+        deadline_due.mark(id);
+      activity_deadlines.erase(activity_deadlines.begin());
+    }
+    deadline_due.drain([&](std::uint32_t id) {
+      const auto& d = devices[id - 1];
+      if (is_removed(d) || d.state != u8(registration_state::active)) return;
+      if (meta.now - d.last_activity >= kActivityWindow)
         set_state(id, u8(registration_state::inactive), audit_cause::inactivity, service);
+      else
+        watch_activity(id);  // active since it was queued: wait for the new deadline
     });
   }
 
   void rename_job() {
-    for_each_live([&](std::uint32_t id, const device_row& d) {
-      if ((d.flags & device_flag::in_blade) == 0 || d.name_length == 0 ||
+    changed_since_job[rename_set].drain([&](std::uint32_t id) {
+      const auto& d = devices[id - 1];
+      if (is_removed(d) || (d.flags & device_flag::in_blade) == 0 || d.name_length == 0 ||
           orgs[d.organization - 1].settings.naming_exception ||
           follows_name_template({d.name.data(), d.name_length}, d.profile))
         return;
@@ -810,8 +930,9 @@ struct engine::impl {
   }
 
   void tag_job() {
-    for_each_live([&](std::uint32_t id, const device_row& d) {
-      if ((d.flags & device_flag::tag_missing) == 0) return;
+    changed_since_job[tag_set].drain([&](std::uint32_t id) {
+      const auto& d = devices[id - 1];
+      if (is_removed(d) || (d.flags & device_flag::tag_missing) == 0) return;
       touch(id).flags &= static_cast<std::uint8_t>(~device_flag::tag_missing);
       record(id, d.state, d.state, audit_cause::tag_restored, actor::service_itself());
     });
@@ -1286,6 +1407,10 @@ status engine::update_settings(actor by, organization_id org,
   if (settings.name.empty()) return error{errc::invalid_argument, "an organization needs a name"};
   return m.transact([&]() -> status {
     m.touch_org(*o).settings = settings;
+    // The rename job skips tenants with the naming exception: it must look at their devices
+    // again when the exception goes.
+    for (auto id : m.org_index[*o - 1].devices)
+      m.changed_since_job[impl::rename_set].mark(id);
     return {};
   });
 }
@@ -1478,7 +1603,8 @@ status engine::record_activity(organization_id org, device_id device) {
     return refused(device_text(*id) +
                    " is not enrolled yet: record its first sign-in at OOBE first");
   return m.transact([&]() -> status {
-    m.touch(*id).last_activity = m.meta.now;
+    // The activity window has its own deadline queue; no other job reads last_activity.
+    m.touch_unscheduled(*id).last_activity = m.meta.now;
     if (state == u8(registration_state::inactive))
       m.set_state(*id, u8(registration_state::active), audit_cause::activity,
                   actor::service_itself());

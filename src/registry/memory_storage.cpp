@@ -20,6 +20,8 @@ memory_storage::memory_storage() {
 }
 memory_storage::memory_storage(snapshot initial) : state_(std::move(initial)) {
   if (state_.strings.empty()) state_.strings.emplace_back();
+  audit_.assign(state_.audit.begin(), state_.audit.end());
+  state_.audit = {};
 }
 memory_storage::~memory_storage() = default;
 
@@ -71,14 +73,16 @@ status memory_storage::commit(const change_set& batch) {
   for (const auto& [id, row] : batch.devices)
     state_.devices[id - 1] = row;
   state_.devices.insert(state_.devices.end(), batch.new_devices.begin(), batch.new_devices.end());
-  state_.audit.insert(state_.audit.end(), batch.audit.begin(), batch.audit.end());
+  audit_.insert(audit_.end(), batch.audit.begin(), batch.audit.end());
   ++commits_;
   return {};
 }
 
 result<snapshot> memory_storage::load() const {
   std::lock_guard lock(mutex_);
-  return state_;
+  snapshot copy = state_;
+  copy.audit.assign(audit_.begin(), audit_.end());
+  return copy;
 }
 
 std::size_t memory_storage::commits() const {

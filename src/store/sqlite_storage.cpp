@@ -51,6 +51,25 @@ error sqlite_error(const std::filesystem::path& file, const connection& db, int 
   }
 }
 
+/// Rows per multi-row INSERT: one statement execution writes this many strings, devices or audit
+/// entries, so that the per-execution cost (VDBE start and halt, cursor opening, the foreign key
+/// check set-up) is paid once per chunk rather than once per row.
+constexpr std::size_t kChunkRows = 32;
+
+/// "INSERT INTO <table> (<columns>) VALUES (?, ...), ... " with `rows` groups of `columns`
+/// anonymous parameters, numbered 1, 2, ... in row order.
+std::string multi_row_insert(std::string_view head, std::size_t columns, std::size_t rows) {
+  std::string sql(head);
+  sql += " VALUES ";
+  for (std::size_t r = 0; r < rows; ++r) {
+    sql += r == 0 ? "(" : ", (";
+    for (std::size_t c = 0; c < columns; ++c)
+      sql += c == 0 ? "?" : ", ?";
+    sql += ')';
+  }
+  return sql;
+}
+
 /// Statements a commit and a load run, prepared once per connection.
 struct statements {
   statement max_string, max_device;
@@ -58,6 +77,7 @@ struct statements {
       insert_org_partner, insert_org_oem, upsert_partner, upsert_oem, insert_catalogue,
       upsert_request, delete_failures, insert_failure, delete_cohort, upsert_cohort, update_device,
       insert_device, insert_audit;
+  statement insert_string_chunk, insert_device_chunk, insert_audit_chunk;  // kChunkRows rows
   statement load_meta, load_strings, load_organizations, load_org_partners, load_org_oems,
       load_partners, load_oems, load_catalogue, load_requests, load_failures, load_cohorts,
       load_devices, load_audit;
@@ -65,7 +85,7 @@ struct statements {
   /// The first statement that failed to prepare, or SQLITE_OK.
   int prepare(sqlite3* db) {
     int rc = SQLITE_OK;
-    const auto make = [&](statement& s, const char* sql) {
+    const auto make = [&](statement& s, std::string_view sql) {
       s = statement(db, sql);
       if (rc == SQLITE_OK) rc = s.prepared();
     };
@@ -114,6 +134,11 @@ struct statements {
     make(insert_device,
          "INSERT INTO devices (id, organization, serial, row) VALUES (?1, ?2, ?3, ?4)");
     make(insert_audit, "INSERT INTO audit (device, time, entry) VALUES (?1, ?2, ?3)");
+    make(insert_string_chunk, multi_row_insert("INSERT INTO strings (id, text)", 2, kChunkRows));
+    make(insert_device_chunk,
+         multi_row_insert("INSERT INTO devices (id, organization, serial, row)", 4, kChunkRows));
+    make(insert_audit_chunk,
+         multi_row_insert("INSERT INTO audit (device, time, entry)", 3, kChunkRows));
 
     make(load_meta, "SELECT start, now, jobs_ran_at, seed, latencies FROM meta WHERE key = 1");
     make(load_strings, "SELECT id, text FROM strings ORDER BY id");
@@ -141,6 +166,25 @@ struct statements {
     return rc;
   }
 };
+
+/// Inserts `count` rows: whole chunks through `chunk` (kChunkRows rows of `columns` parameters),
+/// the rest through `single`. bind(st, first_parameter, row, slot) binds row `row` at parameters
+/// first_parameter... ; `slot` (below kChunkRows) names a buffer that stays untouched until the
+/// statement has run, for values bound without a copy. SQLITE_DONE, or the failing code.
+template <class Bind>
+int insert_rows(statement& single, statement& chunk, int columns, std::size_t count, Bind&& bind) {
+  std::size_t row = 0;
+  for (; row + kChunkRows <= count; row += kChunkRows) {
+    for (std::size_t slot = 0; slot < kChunkRows; ++slot)
+      bind(chunk, static_cast<int>(slot) * columns + 1, row + slot, slot);
+    if (const int rc = chunk.run(); rc != SQLITE_DONE) return rc;
+  }
+  for (; row < count; ++row) {
+    bind(single, 1, row, std::size_t{0});
+    if (const int rc = single.run(); rc != SQLITE_DONE) return rc;
+  }
+  return SQLITE_DONE;
+}
 
 /// A step failed: carries the SQLite code and what was being done.
 struct step_failure {
@@ -367,11 +411,13 @@ status sqlite_storage::impl::apply(const change_set& batch) {
     st.bind_blob(5, latencies);
     if (!check(st.run(), SQLITE_DONE)) return failed("writing the clock");
   }
-  for (const auto& str : batch.strings) {
-    s.insert_string.bind(1, str.id);
-    s.insert_string.bind_text(2, str.text);
-    if (!check(s.insert_string.run(), SQLITE_DONE)) return failed("writing a string");
-  }
+  if (!check(insert_rows(s.insert_string, s.insert_string_chunk, 2, batch.strings.size(),
+                         [&](statement& st, int at, std::size_t i, std::size_t) {
+                           st.bind(at, batch.strings[i].id);
+                           st.bind_text(at + 1, batch.strings[i].text);
+                         }),
+             SQLITE_DONE))
+    return failed("writing a string");
   for (const auto& p : batch.partners) {
     s.upsert_partner.bind(1, p.id);
     s.upsert_partner.bind_text(2, p.name);
@@ -476,25 +522,29 @@ status sqlite_storage::impl::apply(const change_set& batch) {
                                                " is not stored; the batch was not written"};
     }
   }
-  for (std::size_t i = 0; i < batch.new_devices.size(); ++i) {
-    const auto& row = batch.new_devices[i];
-    detail::encode_device(row, blob);
-    auto& st = s.insert_device;
-    st.bind(1, static_cast<std::int64_t>(batch.first_new_device + i));
-    st.bind(2, row.organization);
-    st.bind(3, row.serial);
-    st.bind_blob(4, blob);
-    if (!check(st.run(), SQLITE_DONE)) return failed("writing a new device");
-  }
-  std::array<std::uint8_t, detail::audit_blob_size> entry{};
-  for (const auto& a : batch.audit) {
-    detail::encode_audit(a, entry);
-    auto& st = s.insert_audit;
-    st.bind(1, a.device);
-    st.bind(2, a.time);
-    st.bind_blob(3, entry);
-    if (!check(st.run(), SQLITE_DONE)) return failed("writing an audit entry");
-  }
+  std::array<std::array<std::uint8_t, detail::device_blob_size>, kChunkRows> blobs{};
+  if (!check(insert_rows(s.insert_device, s.insert_device_chunk, 4, batch.new_devices.size(),
+                         [&](statement& st, int at, std::size_t i, std::size_t slot) {
+                           const auto& row = batch.new_devices[i];
+                           detail::encode_device(row, blobs[slot]);
+                           st.bind(at, static_cast<std::int64_t>(batch.first_new_device + i));
+                           st.bind(at + 1, row.organization);
+                           st.bind(at + 2, row.serial);
+                           st.bind_blob(at + 3, blobs[slot]);
+                         }),
+             SQLITE_DONE))
+    return failed("writing a new device");
+  std::array<std::array<std::uint8_t, detail::audit_blob_size>, kChunkRows> entries{};
+  if (!check(insert_rows(s.insert_audit, s.insert_audit_chunk, 3, batch.audit.size(),
+                         [&](statement& st, int at, std::size_t i, std::size_t slot) {
+                           const auto& a = batch.audit[i];
+                           detail::encode_audit(a, entries[slot]);
+                           st.bind(at, a.device);
+                           st.bind(at + 1, a.time);
+                           st.bind_blob(at + 2, entries[slot]);
+                         }),
+             SQLITE_DONE))
+    return failed("writing an audit entry");
   return {};
 }
 

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -239,7 +240,10 @@ class memory_storage final : public storage {
 
  private:
   mutable std::mutex mutex_;
-  snapshot state_;
+  snapshot state_;  ///< everything but the audit trail
+  /// The audit trail in blocks: appending never moves (and re-faults) what is already there, so a
+  /// commit costs the size of the batch, not of the trail.
+  std::deque<audit_entry> audit_;
   std::size_t commits_ = 0;
 };
 
