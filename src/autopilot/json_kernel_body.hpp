@@ -90,9 +90,47 @@ bool recoverable(simdjson::error_code code) noexcept {
          code == simdjson::NUMBER_ERROR;
 }
 
+bool is_json_space(char c) noexcept {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+// A string without escapes (nearly every string the services send) is taken in place from the
+// document copy: it ends before the next structural character, which simdjson's index already
+// gives, so it is neither scanned for its end nor copied. Anything else (escapes, other types)
+// returns false and goes through simdjson's decoder, which would give the same bytes here.
+bool in_place_string(od::value& value, std::string_view& out) noexcept {
+  std::string_view token = value.raw_json_token();
+  if (token.empty() || token.front() != '"') return false;
+  while (token.size() > 1 && is_json_space(token.back()))
+    token.remove_suffix(1);
+  if (token.size() < 2 || token.back() != '"') return false;
+  token = token.substr(1, token.size() - 2);
+  if (token.find('\\') != std::string_view::npos) return false;
+  out = token;
+  return true;
+}
+
+// The member name in place when it has no escapes: it ends at the quote before the ':' that
+// precedes the value, found backwards from the value's position in simdjson's index.
+bool in_place_key(od::field& field, std::string_view& key) noexcept {
+  const char* start = field.key().raw();
+  const char* end = field.value().raw_json_token().data();
+  while (end > start && is_json_space(end[-1]))
+    --end;
+  if (end <= start || end[-1] != ':') return false;
+  --end;
+  while (end > start && is_json_space(end[-1]))
+    --end;
+  if (end <= start || end[-1] != '"') return false;
+  --end;
+  key = std::string_view(start, static_cast<std::size_t>(end - start));
+  return key.find('\\') == std::string_view::npos;
+}
+
 bool read_context::read_string_view(od::value& value, std::string_view& out,
                                     const item_place& place, std::string_view member) {
-  // The common case first: one call, no type probe, no location lookup.
+  // The common case first: no call into simdjson's string decoder, no type probe.
+  if (in_place_string(value, out)) return true;
   std::string_view text;
   const auto code = value.get_string().get(text);
   if (code == simdjson::SUCCESS) {
@@ -201,13 +239,9 @@ bool for_each_member(read_context& context, od::value& value, const item_place& 
     if (auto code = member_result.error(); code) return context.fail(code, offset);
     od::field& field = member_result.value_unsafe();
     // Keys without escapes (all that Graph and Partner Center send) are read in place; only a key
-    // with a backslash is unescaped into the parser's buffer.
-    const char* raw = field.key().raw();
-    const char* end = raw;
-    while (*end != '"' && *end != '\\')
-      ++end;
-    std::string_view key(raw, static_cast<std::size_t>(end - raw));
-    if (*end == '\\')
+    // with a backslash (or an unusual layout) is unescaped into the parser's buffer.
+    std::string_view key;
+    if (!in_place_key(field, key))
       if (auto code = field.unescaped_key().get(key); code) return context.fail(code, offset);
     if (!on_field(key, field.value())) return false;
   }
