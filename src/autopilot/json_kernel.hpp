@@ -25,7 +25,12 @@
 #include "mmdreg/autopilot/payloads.hpp"
 #include "mmdreg/result.hpp"
 
-#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__))
+// The avx2 kernel needs GCC or clang on x86-64, and an optimized build: unoptimized, simdjson's
+// shared inline functions are emitted instead of inlined and would carry AVX2 code out of the
+// kernel (src/autopilot/check_avx2_kernel.cmake finds them); a debug build reads with the portable
+// kernel.
+#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__)) && \
+    defined(__OPTIMIZE__)
 #define MMDREG_JSON_AVX2_KERNEL 1
 #else
 #define MMDREG_JSON_AVX2_KERNEL 0

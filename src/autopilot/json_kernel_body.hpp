@@ -94,6 +94,25 @@ bool is_json_space(char c) noexcept {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
+// Whether `text`, a value or key inside the padded document buffer, holds a backslash. The avx2
+// kernel tests 32 bytes at a time and may read up to 31 bytes past the end, inside the padding
+// (SIMDJSON_PADDING is 64 bytes); the portable kernel asks memchr.
+bool has_backslash(std::string_view text) noexcept {
+#ifdef MMDREG_JSON_KERNEL_AVX2
+  const __m256i backslash = _mm256_set1_epi8('\\');
+  for (std::size_t i = 0; i < text.size(); i += 32) {
+    const __m256i block = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(text.data() + i));
+    auto found =
+        static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(block, backslash)));
+    if (text.size() - i < 32) found &= (std::uint32_t{1} << (text.size() - i)) - 1;
+    if (found != 0) return true;
+  }
+  return false;
+#else
+  return text.find('\\') != std::string_view::npos;
+#endif
+}
+
 // A string without escapes (nearly every string the services send) is taken in place from the
 // document copy: it ends before the next structural character, which simdjson's index already
 // gives, so it is neither scanned for its end nor copied. Anything else (escapes, other types)
@@ -105,7 +124,7 @@ bool in_place_string(od::value& value, std::string_view& out) noexcept {
     token.remove_suffix(1);
   if (token.size() < 2 || token.back() != '"') return false;
   token = token.substr(1, token.size() - 2);
-  if (token.find('\\') != std::string_view::npos) return false;
+  if (has_backslash(token)) return false;
   out = token;
   return true;
 }
@@ -124,7 +143,7 @@ bool in_place_key(od::field& field, std::string_view& key) noexcept {
   if (end <= start || end[-1] != '"') return false;
   --end;
   key = std::string_view(start, static_cast<std::size_t>(end - start));
-  return key.find('\\') == std::string_view::npos;
+  return !has_backslash(key);
 }
 
 bool read_context::read_string_view(od::value& value, std::string_view& out,
