@@ -28,9 +28,10 @@
 // The avx2 kernel needs GCC or clang on x86-64, and an optimized build: unoptimized, simdjson's
 // shared inline functions are emitted instead of inlined and would carry AVX2 code out of the
 // kernel (src/autopilot/check_avx2_kernel.cmake finds them); a debug build reads with the portable
-// kernel.
+// kernel. GCC with AddressSanitizer takes over 20 minutes on the flattened kernel, so GCC's
+// sanitizer builds use the portable kernel too; the clang fuzz build (ASan + UBSan) runs both.
 #if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__)) && \
-    defined(__OPTIMIZE__)
+    defined(__OPTIMIZE__) && !(defined(__SANITIZE_ADDRESS__) && !defined(__clang__))
 #define MMDREG_JSON_AVX2_KERNEL 1
 #else
 #define MMDREG_JSON_AVX2_KERNEL 0
