@@ -10,6 +10,7 @@
 #include <string>
 
 #include "../tests/autopilot_fake_service.hpp"
+#include "autopilot/json_kernel.hpp"
 #include "bench_util.hpp"
 #include "mmdreg/autopilot/import_session.hpp"
 #include "mmdreg/autopilot/payloads.hpp"
@@ -94,6 +95,25 @@ int main(int argc, char** argv) {
     best_owned = std::min(best_owned, owned_watch.seconds());
     if (!owned || devices.size() != parse_count) return 1;
   }
+  // The same streaming read through the portable kernel, for the ratio in the same run.
+  double best_portable = 1e30;
+  mmdreg::autopilot::detail::force_json_kernel(
+      mmdreg::autopilot::detail::json_kernel_choice::portable);
+  for (int round = 0; round < 3; ++round) {
+    std::vector<json_issue> issues;
+    std::size_t seen = 0;
+    bench::stopwatch watch;
+    const auto next = reader.for_each_autopilot_device(
+        listing, [&](const autopilot_device_view&) { ++seen; }, issues);
+    best_portable = std::min(best_portable, watch.seconds());
+    if (!next || seen != parse_count) return 1;
+  }
+  mmdreg::autopilot::detail::force_json_kernel(
+      mmdreg::autopilot::detail::json_kernel_choice::automatic);
+  std::printf("kernel: %.*s (portable kernel: %.2f GB/s)\n",
+              static_cast<int>(mmdreg::autopilot::detail::active_json_kernel().name.size()),
+              mmdreg::autopilot::detail::active_json_kernel().name.data(),
+              static_cast<double>(listing.size()) / best_portable / 1e9);
   const double gb_per_s = static_cast<double>(listing.size()) / best / 1e9;
   std::printf(
       "parse: %zu devices, %.1f MB in %.3f s (best of 3): %.2f GB/s, %.0f devices/s "

@@ -2,7 +2,8 @@
 
 #include <set>
 
-#include "autopilot/json_walk.hpp"
+#include "autopilot/json_kernel.hpp"
+#include "autopilot/json_members.hpp"
 #include "mmdreg/domain/profiles.hpp"
 #include "mmdreg/hash/hardware_hash.hpp"
 
@@ -13,28 +14,8 @@
 #endif
 
 namespace mmdreg::autopilot {
-namespace od = simdjson::ondemand;
-using detail::item_place;
-using detail::read_context;
 
 namespace {
-
-// Where each member lands in the record; the names are Graph's.
-struct member_slot {
-  std::string_view name;
-  std::string device_record::*field;
-};
-constexpr member_slot kMembers[] = {
-    {"serialNumber", &device_record::serial_number},
-    {"productKey", &device_record::product_key_id},
-    {"hardwareIdentifier", &device_record::hardware_hash},
-    {"groupTag", &device_record::group_tag},
-    {"assignedUserPrincipalName", &device_record::assigned_user},
-    {"manufacturer", &device_record::manufacturer},
-    {"model", &device_record::model},
-    {"orderIdentifier", &device_record::order_id},
-    {"purchaseOrderIdentifier", &device_record::purchase_id},
-};
 
 class checker {
  public:
@@ -42,7 +23,7 @@ class checker {
 
   void check(json_device& device) {
     const auto& r = device.record;
-    for (const auto& slot : kMembers) {
+    for (const auto& slot : detail::kDeviceMembers) {
       const std::string& value = r.*slot.field;
       if (!value.empty() && (is_blank(value.front()) || is_blank(value.back())))
         add(device, rule::whitespace, slot.name,
@@ -154,32 +135,6 @@ class checker {
   std::set<device_identity> identities_;
 };
 
-bool read_device(read_context& context, od::value& value, const item_place& place,
-                 json_device_list& list) {
-  json_device device;
-  device.path = place.path();
-  device.offset = context.offset_of(value);
-  od::json_type type{};
-  if (auto code = value.type().get(type); code) return context.fail(code, device.offset);
-  if (type != od::json_type::object) {
-    context.issue(device.path, device.offset,
-                  "expected a device object, found " + std::string(detail::json_type_name(type)));
-    return true;
-  }
-  const std::size_t issues_before = context.issues->size();
-  const bool read =
-      detail::for_each_member(context, value, place, {}, [&](std::string_view key, od::value& v) {
-        for (const auto& slot : kMembers)
-          if (slot.name == key)
-            return context.read_string(v, device.record.*slot.field, place, key);
-        return true;
-      });
-  if (!read) return false;
-  device.rejected = context.issues->size() != issues_before;
-  list.devices.push_back(std::move(device));
-  return true;
-}
-
 }  // namespace
 
 std::size_t json_device_list::accepted() const noexcept {
@@ -209,38 +164,9 @@ bool is_user_principal_name(std::string_view upn) noexcept {
 
 result<json_device_list> read_device_list(std::string_view json, const json_limits& limits) {
   json_device_list list;
-  simdjson::ondemand::parser parser(limits.max_document_bytes);
-  detail::json_document_buffer buffer;
-  auto outcome = detail::read_root(
-      parser, buffer, limits, json, list.issues, "the device list",
-      [&](read_context& context, od::value& root) {
-        od::json_type type{};
-        if (auto code = root.type().get(type); code) return context.fail(code, 0);
-        auto read_array = [&](od::value& array, std::string_view path) {
-          return detail::for_each_element(
-              context, array, path, limits.max_items, [&](std::size_t index, od::value& element) {
-                return read_device(context, element, {path, index}, list);
-              });
-        };
-        if (type == od::json_type::array) return read_array(root, "$");
-        bool found = false;
-        const bool read = detail::for_each_member(
-            context, root, {"$", static_cast<std::size_t>(-1)}, {},
-            [&](std::string_view key, od::value& v) {
-              if (found || (key != "value" && key != "importedWindowsAutopilotDeviceIdentities"))
-                return true;
-              found = true;
-              return read_array(
-                  v, key == "value" ? "$.value" : "$.importedWindowsAutopilotDeviceIdentities");
-            });
-        if (read && !found)
-          context.issue(
-              "$", 0,
-              "the object has no \"value\" or \"importedWindowsAutopilotDeviceIdentities\" "
-              "array: no devices read");
-        return read;
-      },
-      true);
+  detail::json_reader_state state(limits.max_document_bytes);
+  const auto outcome =
+      state.kernel().read_device_list(state.parser(), state.buffer(), limits, json, list);
   if (!outcome) return outcome.err();
   checker check(list);
   for (auto& device : list.devices)

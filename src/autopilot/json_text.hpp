@@ -1,13 +1,10 @@
-// Internal JSON helpers shared by the payload writers and the session state: writing escaped
-// strings into a buffer, and a simdjson On-Demand reading context that turns simdjson's errors into
-// messages naming the byte offset and the JSON path. Internal.
+// Internal JSON helpers shared by the payload writers, the readers and the session state: UTF-8
+// checks, writing escaped strings into a buffer, JSON paths and the padded document buffer.
+// Internal. The On-Demand reading code lives in json_kernel_body.hpp.
 #ifndef MMDREG_SRC_AUTOPILOT_JSON_TEXT_HPP
 #define MMDREG_SRC_AUTOPILOT_JSON_TEXT_HPP
 
-#include <simdjson.h>
-
 #include <cstddef>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,44 +31,13 @@ struct item_place {
   std::string path(std::string_view member = {}) const;
 };
 
-/// An owned, padded copy of a document and a parser, reused across documents.
+/// An owned copy of a document followed by the zero padding simdjson reads past its end; reused
+/// across documents.
 struct json_document_buffer {
   std::vector<char> bytes;
-  simdjson::padded_string_view load(std::string_view text);
+  /// Copies `text` in; `bytes` then holds it and at least simdjson's padding after it.
+  void load(std::string_view text);
 };
-
-/// Reading state of one document: collects issues and remembers the first fatal error.
-struct read_context {
-  const char* base = nullptr;
-  std::size_t size = 0;
-  std::vector<json_issue>* issues = nullptr;
-  simdjson::error_code fatal = simdjson::SUCCESS;
-  std::size_t fatal_offset = 0;
-
-  std::size_t offset_of(simdjson::ondemand::value& value) noexcept;
-  /// Records a fatal simdjson error at the value (or the document end when it has no location).
-  bool fail(simdjson::error_code code, std::size_t offset) noexcept;
-  void issue(std::string path, std::size_t offset, std::string message);
-  /// The error for a document that stopped on a fatal error.
-  error fatal_error(std::string_view what) const;
-
-  /// Reads a string or null (null gives ""). A value of another type is an issue and leaves `out`
-  /// unchanged. Returns false only on a fatal error.
-  bool read_string(simdjson::ondemand::value& value, std::string& out, const item_place& place,
-                   std::string_view member);
-  /// As read_string, into a view of the parser's string buffer (valid until the next document).
-  bool read_string_view(simdjson::ondemand::value& value, std::string_view& out,
-                        const item_place& place, std::string_view member);
-  /// Reads an integer; a string of decimal digits is accepted too. Otherwise as read_string.
-  bool read_integer(simdjson::ondemand::value& value, std::int64_t& out, const item_place& place,
-                    std::string_view member);
-  /// Reads a number or string as text (Partner Center codes come as either).
-  bool read_scalar_text(simdjson::ondemand::value& value, std::string& out, const item_place& place,
-                        std::string_view member);
-};
-
-/// The name of a JSON type for messages ("a number", "an array", ...).
-std::string_view json_type_name(simdjson::ondemand::json_type type) noexcept;
 
 }  // namespace mmdreg::autopilot::detail
 
