@@ -3,6 +3,8 @@
 #include <boost/test/unit_test.hpp>
 #include <map>
 #include <set>
+#include <string_view>
+#include <utility>
 
 #include "mmdreg.hpp"
 #include "spec_tables.hpp"
@@ -222,18 +224,45 @@ BOOST_AUTO_TEST_CASE(error_messages_and_autopilot_codes_match_the_spec,
   }
 }
 
+// The spec's strings copied here, so that the contract is checked byte for byte even where
+// ../shared (and with it the spec-driven cases above) is absent.
 BOOST_AUTO_TEST_CASE(messages_are_exact) {
-  BOOST_TEST(display_name(registration_state::pending) == "Registration Pending");
-  BOOST_TEST(display_name(registration_state::failed) == "Registration failed");
-  BOOST_TEST(display_name(registration_state::ready_for_user) == "Ready for user");
+  const std::pair<registration_state, std::string_view> states[] = {
+      {registration_state::pending, "Registration Pending"},
+      {registration_state::failed, "Registration failed"},
+      {registration_state::ready_for_user, "Ready for user"},
+      {registration_state::active, "Active"},
+      {registration_state::inactive, "Inactive"},
+  };
+  for (const auto& [state, name] : states) {
+    BOOST_TEST(display_name(state) == name);
+    BOOST_TEST((parse_registration_state(name) == state));
+  }
   BOOST_TEST((parse_registration_state("Setup needed") == registration_state::ready_for_user));
-  BOOST_TEST(message(registration_error::device_claimed_by_another_organization) ==
-             "Device claimed by another organization");
-  BOOST_TEST(autopilot_equivalent_of(registration_error::hardware_hash_not_valid).code == 802);
-  BOOST_TEST(autopilot_equivalent_of(registration_error::device_already_registered).code == 806);
-  BOOST_TEST(
-      autopilot_equivalent_of(registration_error::device_claimed_by_another_organization).code ==
-      808);
+
+  struct expected_error {
+    registration_error error;
+    std::string_view text, autopilot_name;
+    int autopilot_code;
+  };
+  const expected_error errors[] = {
+      {registration_error::device_not_found, "Device not found", "", 0},
+      {registration_error::hardware_hash_not_valid, "Hardware hash not valid",
+       "InvalidZtdHardwareHash", 802},
+      {registration_error::device_already_registered, "Device already registered",
+       "ZtdDeviceAlreadyAssigned", 806},
+      {registration_error::device_claimed_by_another_organization,
+       "Device claimed by another organization", "ZtdDeviceAssignedToOtherTenant", 808},
+      {registration_error::unexpected_error, "Unexpected error", "StorageError", 0},
+  };
+  for (const auto& e : errors) {
+    BOOST_TEST_CONTEXT(e.text) {
+      BOOST_TEST(message(e.error) == e.text);
+      BOOST_TEST((parse_registration_error(e.text) == e.error));
+      BOOST_TEST(autopilot_equivalent_of(e.error).name == e.autopilot_name);
+      BOOST_TEST(autopilot_equivalent_of(e.error).code == e.autopilot_code);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(unexpected_error_carries_a_request_id_and_others_do_not) {
