@@ -1,4 +1,5 @@
-# Compares the dynamic symbols that LIBRARY defines with the committed list EXPECTED (one per line).
+# Compares the dynamic mmdreg_* symbols that LIBRARY defines with the committed list EXPECTED (one
+# per line).
 find_program(NM nm REQUIRED)
 execute_process(COMMAND ${NM} -D --defined-only ${LIBRARY} OUTPUT_VARIABLE raw RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
@@ -7,8 +8,9 @@ endif()
 string(REPLACE "\n" ";" lines "${raw}")
 set(actual "")
 foreach(line ${lines})
-  # "<address> <type> <name>[@@VERSION]"; only functions and data count, not the version node.
-  if(line MATCHES "^[0-9a-f]+ [TDBR] ([^@ ]+)")
+  # "<address> <type> <name>[@@VERSION]". Every defined symbol named mmdreg_* counts whatever its
+  # type (T, D, B, R, but also W/V weak, i indirect, u unique...): any of them is ABI.
+  if(line MATCHES "^[0-9a-fA-F]* *[A-Za-z] (mmdreg_[^@ ]*)")
     list(APPEND actual ${CMAKE_MATCH_1})
   endif()
 endforeach()

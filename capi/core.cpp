@@ -22,6 +22,17 @@ void clear_error() noexcept {
   last_error.clear();
 }
 
+void remember_outcome(mmdreg_status status, std::string& handle_error) noexcept {
+  try {
+    if (status == MMDREG_OK)
+      handle_error.clear();
+    else
+      handle_error = last_error;
+  } catch (...) {
+    handle_error.clear();  // a message too large to copy: the status alone tells the failure
+  }
+}
+
 mmdreg_status status_of(errc code) noexcept {
   switch (code) {
     case errc::ok:
@@ -49,10 +60,10 @@ mmdreg_status status_of(errc code) noexcept {
 extern "C" {
 
 const char* mmdreg_version(void) {
-  return mmdreg::version();
+  return MMDREG_CAPI_NOTHROW(mmdreg::version());
 }
 int mmdreg_version_number(void) {
-  return mmdreg::version_number();
+  return MMDREG_CAPI_NOTHROW(mmdreg::version_number());
 }
 int mmdreg_abi_version(void) {
   return MMDREG_C_ABI_VERSION;
@@ -89,7 +100,7 @@ const char* mmdreg_status_name(mmdreg_status status) {
 }
 
 const char* mmdreg_last_error(void) {
-  return mmdreg::capi::last_error.c_str();
+  return MMDREG_CAPI_NOTHROW(mmdreg::capi::last_error.c_str());
 }
 
 }  // extern "C"

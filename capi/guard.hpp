@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <new>
 #include <string>
 #include <string_view>
@@ -21,21 +22,27 @@ mmdreg_status fail(mmdreg_status status, std::string message) noexcept;
 /// Clears the calling thread's last error.
 void clear_error() noexcept;
 
+/// Keeps the outcome of a call on a handle in the handle's own last error: the thread's message
+/// after a failure, "" after a success.
+void remember_outcome(mmdreg_status status, std::string& handle_error) noexcept;
+
 /// The status code of a C++ error class.
 mmdreg_status status_of(errc code) noexcept;
 
-/// Maps a C++ error value onto a status and records its message.
-inline mmdreg_status fail(const error& e) noexcept {
+/// Maps a C++ error value onto a status and records its message (copying it may throw).
+inline mmdreg_status fail(const error& e) {
   return fail(status_of(e.code), e.message);
 }
 
-/// Runs `body` (which returns mmdreg_status) so that no exception escapes: std::bad_alloc becomes
-/// MMDREG_ENOMEM, anything else MMDREG_EINTERNAL, each with its message recorded.
+/// Runs `body` so that no exception escapes: std::bad_alloc becomes MMDREG_ENOMEM, anything else
+/// MMDREG_EINTERNAL, each with its message recorded. `body` receives `function` (the exported
+/// function's name) and returns mmdreg_status: inside a lambda `__func__` is "operator()", so every
+/// message written in the body names the function through that parameter.
 template <class Body>
 mmdreg_status guarded(const char* function, Body&& body) noexcept {
   try {
     clear_error();
-    return std::forward<Body>(body)();
+    return std::forward<Body>(body)(function);
   } catch (const std::bad_alloc&) {
     return fail(MMDREG_ENOMEM, std::string(function) + ": out of memory");
   } catch (const std::exception& e) {
@@ -45,9 +52,40 @@ mmdreg_status guarded(const char* function, Body&& body) noexcept {
   }
 }
 
+/// Evaluates `expression`, an exported function's whole work when it runs without guarded(), after
+/// proving at compile time that it cannot throw: such a function has no catch-all, so an exception
+/// would cross into C. A callee losing its noexcept breaks the build instead.
+#define MMDREG_CAPI_NOTHROW(...) \
+  (::mmdreg::capi::require_nothrow<noexcept(__VA_ARGS__)>(), (__VA_ARGS__))
+
+template <bool cannot_throw>
+constexpr void require_nothrow() noexcept {
+  static_assert(cannot_throw,
+                "an exported function without a guard calls something that may throw");
+}
+
+/// guarded() for a call on `handle`, whose own last error then tells the call's outcome as well.
+/// A NULL handle has nowhere to keep it: the body reports it through the thread's last error.
+/// Accessors take const handles, so their `last_error` member is mutable.
+template <class Handle, class Body>
+mmdreg_status guarded_on(const char* function, Handle* handle, Body&& body) noexcept {
+  const mmdreg_status status = guarded(function, std::forward<Body>(body));
+  if (handle != nullptr) remember_outcome(status, handle->last_error);
+  return status;
+}
+
+/// The path named by a UTF-8 string. `std::filesystem::path(std::string)` would read the bytes in
+/// the native narrow encoding (the ANSI code page on Windows); char8_t says they are UTF-8.
+inline std::filesystem::path utf8_path(std::string_view utf8) {
+  return std::filesystem::path(std::u8string(utf8.begin(), utf8.end()));
+}
+
+// The helpers below build messages, so they may throw std::bad_alloc: they run inside guarded(),
+// which turns that into MMDREG_ENOMEM.
+
 /// A C string argument as a view; false (with the error recorded) for NULL with a non-zero length.
 inline bool text_argument(const char* function, const char* name, const char* data, size_t length,
-                          std::string_view& out) noexcept {
+                          std::string_view& out) {
   if (data == nullptr && length != 0) {
     fail(MMDREG_EINVAL, std::string(function) + ": " + name + " is NULL with a non-zero length");
     return false;
@@ -68,14 +106,14 @@ int enum_value(const Enum& value) noexcept {
 }
 
 /// Records the error for a NULL pointer argument that must not be NULL.
-inline mmdreg_status null_argument(const char* function, const char* name) noexcept {
+inline mmdreg_status null_argument(const char* function, const char* name) {
   return fail(MMDREG_EINVAL, std::string(function) + ": " + name + " is NULL");
 }
 
 /// Checks before any work is done that a caller buffer can take `size` characters plus the NUL, so
 /// a too-small buffer consumes nothing (no random draw is lost).
 inline bool has_room(const char* function, size_t size, char* buffer, size_t capacity,
-                     size_t* length, mmdreg_status& status) noexcept {
+                     size_t* length, mmdreg_status& status) {
   if (length == nullptr) {
     status = null_argument(function, "length");
     return false;
@@ -92,7 +130,7 @@ inline bool has_room(const char* function, size_t size, char* buffer, size_t cap
 
 /// Copies `text` into a caller buffer under the string-out convention of mmdreg.h.
 inline mmdreg_status copy_out(const char* function, std::string_view text, char* buffer,
-                              size_t capacity, size_t* length) noexcept {
+                              size_t capacity, size_t* length) {
   mmdreg_status status = MMDREG_OK;
   if (!has_room(function, text.size(), buffer, capacity, length, status)) return status;
   *length = text.size();

@@ -15,14 +15,21 @@
  *   mmdreg_<thing>_free, which accepts NULL.
  * - Every enum ends with a *_MAX_ENUM member that is never a valid value: it makes the enum as wide
  * as an int, so any int a caller passes is representable and answered with MMDREG_EINVAL (or NULL).
- * - After a failure, mmdreg_last_error() gives a message for the calling thread.
+ * - Every function that returns an mmdreg_status sets the calling thread's last error: the message
+ *   (naming the function) after a failure, "" after a success. Functions that return anything else
+ *   (versions, names, static strings, mmdreg_*_last_error, the *_free functions) leave it as it
+ *   is, so they can be called while reporting a failure. See mmdreg_last_error().
+ * - A handle that has failing calls keeps its own last error as well (mmdreg_<thing>_last_error):
+ *   the message of the last failed call on it, "" after a successful one. Calls on one handle must
+ *   not overlap (each records its outcome in the handle); distinct handles are independent.
  * - No C++ exception ever crosses this boundary: an internal failure is MMDREG_EINTERNAL (or
  *   MMDREG_ENOMEM), with the reason in mmdreg_last_error().
  *
  * ABI policy: within one MMDREG_C_ABI_VERSION, functions are only added, never changed or removed,
  * and enum values are never renumbered or reused. The exported symbol list is checked in CI against
  * capi/mmdreg.symbols. A breaking change increments MMDREG_C_ABI_VERSION and the library's
- * SOVERSION.
+ * SOVERSION. The policy binds from the first release (0.1.0); before it, ABI version 1 was still
+ * being shaped and no build of it was published.
  */
 #ifndef MMDREG_H
 #define MMDREG_H
@@ -46,6 +53,19 @@ extern "C" {
 
 /** Version of the C ABI this header describes (see the ABI policy above). */
 #define MMDREG_C_ABI_VERSION 1
+
+/*
+ * The release this header belongs to; compare with mmdreg_version_number() / mmdreg_version() for
+ * the library the program runs with. They equal those of include/mmdreg/version.hpp (the build
+ * refuses to configure otherwise) and are spelled the same, so C++ code may include both.
+ */
+#define MMDREG_VERSION_MAJOR 0
+#define MMDREG_VERSION_MINOR 1
+#define MMDREG_VERSION_PATCH 0
+/** One number that orders releases: major * 10000 + minor * 100 + patch. */
+#define MMDREG_VERSION_NUMBER \
+  (MMDREG_VERSION_MAJOR * 10000 + MMDREG_VERSION_MINOR * 100 + MMDREG_VERSION_PATCH)
+#define MMDREG_VERSION_STRING "0.1.0"
 
 /* ------------------------------------------------------------------------------------------------
  * Status codes, versions, errors
@@ -75,8 +95,10 @@ MMDREG_API int mmdreg_abi_version(void);
 /** "ok", "invalid argument", ... Static; "unknown status" for values outside the enum. */
 MMDREG_API const char* mmdreg_status_name(mmdreg_status status);
 /**
- * The message of the last failure on the calling thread, or "" when the last call succeeded.
- * Valid until the next mmdreg call on this thread.
+ * The message of the last failure on the calling thread, naming the function that failed; "" when
+ * the last call that returns an mmdreg_status succeeded. Calls that return no status do not
+ * change it. Owned by the library; valid until the next call on this thread that returns an
+ * mmdreg_status. Never NULL.
  */
 MMDREG_API const char* mmdreg_last_error(void);
 
@@ -124,7 +146,10 @@ MMDREG_API mmdreg_status mmdreg_group_tag_format(mmdreg_profile profile, int sha
 
 /** "Standard", "Sensitive data", "Power user", "Kiosk". Static; NULL for an unknown profile. */
 MMDREG_API const char* mmdreg_profile_name(mmdreg_profile profile);
-/** The Autopilot deployment profile of a device. Static; NULL for an unknown profile. */
+/**
+ * The Autopilot deployment profile of a device. Static; NULL for an unknown profile and for Power
+ * user + shared (no such device exists, as no group tag names it).
+ */
 MMDREG_API const char* mmdreg_deployment_profile_name(mmdreg_profile profile, int shared);
 /** "MMD-%RAND:11%" or "Kiosk-%RAND:9%". Static; NULL for an unknown profile. */
 MMDREG_API const char* mmdreg_device_name_template(mmdreg_profile profile);
@@ -182,8 +207,11 @@ MMDREG_API mmdreg_status mmdreg_registration_error_autopilot(mmdreg_registration
 MMDREG_API const char* mmdreg_rule_id(int rule);
 /** 0 = error, 1 = warning; -1 for an unknown rule. */
 MMDREG_API int mmdreg_rule_severity(int rule);
-/** The rule code of a rule id, or 0 when there is none. */
-MMDREG_API int mmdreg_rule_from_id(const char* id, size_t id_length);
+/**
+ * The rule code of a rule id (exact, e.g. "hash-checksum") into `*rule`. MMDREG_ENOTFOUND when no
+ * rule has that id; MMDREG_EINVAL for NULL with a non-zero length or a NULL `rule`.
+ */
+MMDREG_API mmdreg_status mmdreg_rule_from_id(const char* id, size_t id_length, int* rule);
 
 /* ------------------------------------------------------------------------------------------------
  * Random sources and generated values
@@ -201,6 +229,11 @@ MMDREG_API void mmdreg_random_free(mmdreg_random* random);
 /** The double-free-safe form: frees `*random` and sets it to NULL, so a second call does nothing.
  * NULL and a pointer to NULL are accepted. */
 MMDREG_API void mmdreg_random_free_and_clear(mmdreg_random** random);
+/**
+ * The message of the last failed call on this source, or "" after a successful one.
+ * Owned by the handle: valid until the next call on it or its free. "" for NULL (static).
+ */
+MMDREG_API const char* mmdreg_random_last_error(const mmdreg_random* random);
 
 /**
  * A fresh device name from the profile's template into `buffer` (see the string-out convention; a
@@ -208,9 +241,12 @@ MMDREG_API void mmdreg_random_free_and_clear(mmdreg_random** random);
  */
 MMDREG_API mmdreg_status mmdreg_device_name_generate(mmdreg_random* random, mmdreg_profile profile,
                                                      char* buffer, size_t capacity, size_t* length);
-/** 1 when `name` follows the profile's template, 0 otherwise (also for an unknown profile). */
-MMDREG_API int mmdreg_device_name_follows_template(const char* name, size_t name_length,
-                                                   mmdreg_profile profile);
+/**
+ * `*follows` = 1 when `name` follows the profile's template, 0 otherwise. MMDREG_EINVAL for an
+ * unknown profile, NULL with a non-zero length, or a NULL `follows`.
+ */
+MMDREG_API mmdreg_status mmdreg_device_name_follows_template(const char* name, size_t name_length,
+                                                             mmdreg_profile profile, int* follows);
 /** A Request ID (GUID form, 36 characters; 37 bytes suffice), as given with "Unexpected error". */
 MMDREG_API mmdreg_status mmdreg_request_id_generate(mmdreg_random* random, char* buffer,
                                                     size_t capacity, size_t* length);
@@ -301,6 +337,11 @@ MMDREG_API void mmdreg_report_free(mmdreg_report* report);
 /** The double-free-safe form: frees `*report` and sets it to NULL, so a second call does nothing.
  * NULL and a pointer to NULL are accepted. */
 MMDREG_API void mmdreg_report_free_and_clear(mmdreg_report** report);
+/**
+ * The message of the last failed call on this report, or "" after a successful one.
+ * Owned by the handle: valid until the next call on it or its free. "" for NULL (static).
+ */
+MMDREG_API const char* mmdreg_report_last_error(const mmdreg_report* report);
 
 /* Summary accessors: MMDREG_EINVAL for a NULL report or a NULL out pointer. */
 /** Data rows (header and blank lines excluded). */
@@ -371,6 +412,12 @@ MMDREG_API void mmdreg_hash_free(mmdreg_hash* hash);
 /** The double-free-safe form: frees `*hash` and sets it to NULL, so a second call does nothing.
  * NULL and a pointer to NULL are accepted. */
 MMDREG_API void mmdreg_hash_free_and_clear(mmdreg_hash** hash);
+/**
+ * The message of the last failed call on this decoder, or "" after a successful one (an invalid
+ * hash decoded is a success: see mmdreg_hash_problem). Owned by the handle: valid until the next
+ * call on it or its free. "" for NULL (static).
+ */
+MMDREG_API const char* mmdreg_hash_last_error(const mmdreg_hash* hash);
 
 /**
  * Decodes `text` (base64, 4000 characters) into `hash`. An invalid hash is not a failure: the
@@ -552,7 +599,7 @@ MMDREG_API void mmdreg_registry_free(mmdreg_registry* registry);
 MMDREG_API void mmdreg_registry_free_and_clear(mmdreg_registry** registry);
 /**
  * The message of the last failed call on this handle (from any thread), or "" after a success.
- * Owned by the handle: valid until the next call on it or its free. "" for NULL.
+ * Owned by the handle: valid until the next call on it or its free. "" for NULL (static).
  */
 MMDREG_API const char* mmdreg_registry_last_error(const mmdreg_registry* registry);
 
@@ -694,6 +741,11 @@ MMDREG_API void mmdreg_devices_free(mmdreg_devices* devices);
 /** The double-free-safe form: frees `*devices` and sets it to NULL, so a second call does nothing.
  * NULL and a pointer to NULL are accepted. */
 MMDREG_API void mmdreg_devices_free_and_clear(mmdreg_devices** devices);
+/**
+ * The message of the last failed call on this snapshot, or "" after a successful one.
+ * Owned by the handle: valid until the next call on it or its free. "" for NULL (static).
+ */
+MMDREG_API const char* mmdreg_devices_last_error(const mmdreg_devices* devices);
 
 typedef enum mmdreg_export_format {
   MMDREG_EXPORT_CSV = 0,
@@ -769,6 +821,11 @@ MMDREG_API void mmdreg_merge_report_free(mmdreg_merge_report* report);
 /** The double-free-safe form: frees `*report` and sets it to NULL, so a second call does nothing.
  * NULL and a pointer to NULL are accepted. */
 MMDREG_API void mmdreg_merge_report_free_and_clear(mmdreg_merge_report** report);
+/**
+ * The message of the last failed call on this merge report, or "" after a successful one.
+ * Owned by the handle: valid until the next call on it or its free. "" for NULL (static).
+ */
+MMDREG_API const char* mmdreg_merge_report_last_error(const mmdreg_merge_report* report);
 
 /** Counts: data rows read, rows written, hashes repaired (any pointer may be NULL). */
 MMDREG_API mmdreg_status mmdreg_merge_report_counts(const mmdreg_merge_report* report,

@@ -20,6 +20,7 @@ struct mmdreg_registry {
 
 struct mmdreg_devices {
   std::vector<mmdreg::registry::blade_row> rows;
+  mutable std::string last_error;
 };
 
 namespace {
@@ -27,24 +28,19 @@ namespace {
 namespace reg = mmdreg::registry;
 using mmdreg::capi::fail;
 using mmdreg::capi::guarded;
+using mmdreg::capi::guarded_on;
 using mmdreg::capi::null_argument;
 
-/// Runs `body` on the open engine of `registry` under the guard, and keeps the outcome's message
-/// as the handle's last error as well as the thread's.
+/// Runs `body(engine, function)` on the open engine of `registry` under the guard, and keeps the
+/// outcome's message as the handle's last error as well as the thread's.
 template <class Body>
 mmdreg_status with_registry(const char* function, mmdreg_registry* registry, Body&& body) noexcept {
-  if (registry == nullptr) return null_argument(function, "registry");
-  const mmdreg_status status = guarded(function, [&] {
+  return guarded_on(function, registry, [&](const char* name) {
+    if (registry == nullptr) return null_argument(name, "registry");
     if (!registry->engine)
-      return fail(MMDREG_ECLOSED, std::string(function) + ": the registry was closed");
-    return body(*registry->engine);
+      return fail(MMDREG_ECLOSED, std::string(name) + ": the registry was closed");
+    return body(*registry->engine, name);
   });
-  try {
-    registry->last_error = status == MMDREG_OK ? std::string() : std::string(mmdreg_last_error());
-  } catch (...) {
-    registry->last_error.clear();
-  }
-  return status;
 }
 
 /// A pointer + length string as std::string; false (error recorded) for NULL with a length.
@@ -68,12 +64,6 @@ mmdreg_status check_format(const char* function, const mmdreg_export_format& for
                 std::string(function) + ": unknown export format " + std::to_string(value));
   return MMDREG_OK;
 }
-
-}  // namespace
-
-extern "C" {}  // extern "C"
-
-namespace {
 
 // Reads versioned options (NULL: the defaults) into engine options.
 bool engine_options_of(const char* function, const mmdreg_registry_options* options,
@@ -100,11 +90,11 @@ extern "C" {
 
 mmdreg_status mmdreg_registry_create(const mmdreg_registry_options* options,
                                      mmdreg_registry** out) {
-  return guarded(__func__, [&] {
-    if (out == nullptr) return null_argument(__func__, "out");
+  return guarded(__func__, [&](const char* function) {
+    if (out == nullptr) return null_argument(function, "out");
     reg::engine_options engine_options;
     mmdreg_status status = MMDREG_OK;
-    if (!engine_options_of(__func__, options, engine_options, status)) return status;
+    if (!engine_options_of(function, options, engine_options, status)) return status;
     auto registry = std::make_unique<mmdreg_registry>();
     registry->engine = std::make_unique<reg::engine>(engine_options);
     *out = registry.release();
@@ -115,18 +105,17 @@ mmdreg_status mmdreg_registry_create(const mmdreg_registry_options* options,
 mmdreg_status mmdreg_registry_open(const char* path, size_t path_length,
                                    const mmdreg_registry_options* options, int read_only,
                                    mmdreg_registry** out) {
-  return guarded(__func__, [&] {
-    if (out == nullptr) return null_argument(__func__, "out");
+  return guarded(__func__, [&](const char* function) {
+    if (out == nullptr) return null_argument(function, "out");
     std::string_view file;
-    if (!mmdreg::capi::text_argument(__func__, "path", path, path_length, file))
+    if (!mmdreg::capi::text_argument(function, "path", path, path_length, file))
       return MMDREG_EINVAL;
-    if (file.empty()) return fail(MMDREG_EINVAL, std::string(__func__) + ": the path is empty");
+    if (file.empty()) return fail(MMDREG_EINVAL, std::string(function) + ": the path is empty");
     reg::engine_options engine_options;
     mmdreg_status status = MMDREG_OK;
-    if (!engine_options_of(__func__, options, engine_options, status)) return status;
+    if (!engine_options_of(function, options, engine_options, status)) return status;
     auto store = mmdreg::store::sqlite_storage::open(
-        std::filesystem::path(std::string(file)),
-        mmdreg::store::sqlite_options{.read_only = read_only != 0});
+        mmdreg::capi::utf8_path(file), mmdreg::store::sqlite_options{.read_only = read_only != 0});
     if (!store.ok()) return fail(store.err());
     auto registry = std::make_unique<mmdreg_registry>();
     registry->store = std::move(store).value();
@@ -139,7 +128,7 @@ mmdreg_status mmdreg_registry_open(const char* path, size_t path_length,
 }
 
 mmdreg_status mmdreg_registry_close(mmdreg_registry* registry) {
-  return with_registry(__func__, registry, [&](reg::engine&) {
+  return with_registry(__func__, registry, [&](reg::engine&, const char*) {
     registry->engine.reset();
     registry->store.reset();
     return MMDREG_OK;
@@ -147,25 +136,25 @@ mmdreg_status mmdreg_registry_close(mmdreg_registry* registry) {
 }
 
 void mmdreg_registry_free(mmdreg_registry* registry) {
-  delete registry;
+  MMDREG_CAPI_NOTHROW(delete registry);
 }
 
 void mmdreg_registry_free_and_clear(mmdreg_registry** registry) {
   if (registry == nullptr) return;
-  mmdreg_registry_free(*registry);
+  MMDREG_CAPI_NOTHROW(delete *registry);
   *registry = nullptr;
 }
 
 const char* mmdreg_registry_last_error(const mmdreg_registry* registry) {
-  return registry == nullptr ? "" : registry->last_error.c_str();
+  return MMDREG_CAPI_NOTHROW(registry == nullptr ? "" : registry->last_error.c_str());
 }
 
 mmdreg_status mmdreg_registry_add_organization(mmdreg_registry* registry, const char* name,
                                                size_t name_length, uint32_t* organization) {
-  return with_registry(__func__, registry, [&](reg::engine& engine) {
+  return with_registry(__func__, registry, [&](reg::engine& engine, const char* function) {
     reg::organization_settings settings;
-    if (!text(__func__, "name", name, name_length, settings.name)) return MMDREG_EINVAL;
-    if (organization == nullptr) return null_argument(__func__, "organization");
+    if (!text(function, "name", name, name_length, settings.name)) return MMDREG_EINVAL;
+    if (organization == nullptr) return null_argument(function, "organization");
     const auto added = engine.add_organization(settings);
     if (!added.ok()) return fail(added.err());
     *organization = static_cast<uint32_t>(added.value());
@@ -175,11 +164,11 @@ mmdreg_status mmdreg_registry_add_organization(mmdreg_registry* registry, const 
 
 mmdreg_status mmdreg_registry_add_partner(mmdreg_registry* registry, const char* name,
                                           size_t name_length, uint32_t* partner) {
-  return with_registry(__func__, registry, [&](reg::engine& engine) {
+  return with_registry(__func__, registry, [&](reg::engine& engine, const char* function) {
     std::string_view view;
-    if (!mmdreg::capi::text_argument(__func__, "name", name, name_length, view))
+    if (!mmdreg::capi::text_argument(function, "name", name, name_length, view))
       return MMDREG_EINVAL;
-    if (partner == nullptr) return null_argument(__func__, "partner");
+    if (partner == nullptr) return null_argument(function, "partner");
     const auto added = engine.add_partner(view);
     if (!added.ok()) return fail(added.err());
     *partner = static_cast<uint32_t>(added.value());
@@ -189,7 +178,7 @@ mmdreg_status mmdreg_registry_add_partner(mmdreg_registry* registry, const char*
 
 mmdreg_status mmdreg_registry_grant_partner_consent(mmdreg_registry* registry,
                                                     uint32_t organization, uint32_t partner) {
-  return with_registry(__func__, registry, [&](reg::engine& engine) {
+  return with_registry(__func__, registry, [&](reg::engine& engine, const char*) {
     const auto org = static_cast<reg::organization_id>(organization);
     const auto granted = engine.grant_partner_consent(reg::actor::admin_of(org), org,
                                                       static_cast<reg::partner_id>(partner));
@@ -200,37 +189,37 @@ mmdreg_status mmdreg_registry_grant_partner_consent(mmdreg_registry* registry,
 mmdreg_status mmdreg_registry_register(mmdreg_registry* registry,
                                        const mmdreg_registration* registration,
                                        mmdreg_device_outcome* outcomes, uint32_t* request_number) {
-  return with_registry(__func__, registry, [&](reg::engine& engine) {
-    if (registration == nullptr) return null_argument(__func__, "registration");
+  return with_registry(__func__, registry, [&](reg::engine& engine, const char* function) {
+    if (registration == nullptr) return null_argument(function, "registration");
     if (registration->version != MMDREG_REGISTRATION_VERSION)
-      return fail(MMDREG_EUNSUPPORTED, std::string(__func__) + ": registration version " +
+      return fail(MMDREG_EUNSUPPORTED, std::string(function) + ": registration version " +
                                            std::to_string(registration->version) +
                                            " is not supported (" +
                                            std::to_string(MMDREG_REGISTRATION_VERSION) + " is)");
     if (registration->devices == nullptr && registration->device_count != 0)
       return fail(MMDREG_EINVAL,
-                  std::string(__func__) + ": devices is NULL with a non-zero device_count");
+                  std::string(function) + ": devices is NULL with a non-zero device_count");
     if (outcomes == nullptr && registration->device_count != 0)
-      return null_argument(__func__, "outcomes");
+      return null_argument(function, "outcomes");
     if (const int value = mmdreg::capi::enum_value(registration->by.kind);
         value < MMDREG_ACTOR_TENANT_ADMIN || value > MMDREG_ACTOR_SERVICE)
       return fail(MMDREG_EINVAL,
-                  std::string(__func__) + ": unknown actor kind " + std::to_string(value));
+                  std::string(function) + ": unknown actor kind " + std::to_string(value));
     if (const int value = mmdreg::capi::enum_value(registration->via);
         value < MMDREG_CHANNEL_DEVICES_BLADE || value > MMDREG_CHANNEL_MMD_API)
       return fail(MMDREG_EINVAL,
-                  std::string(__func__) + ": unknown channel " + std::to_string(value));
+                  std::string(function) + ": unknown channel " + std::to_string(value));
     if (const int value = mmdreg::capi::enum_value(registration->profile);
         value < MMDREG_PROFILE_STANDARD || value > MMDREG_PROFILE_KIOSK)
       return fail(MMDREG_EINVAL,
-                  std::string(__func__) + ": unknown profile " + std::to_string(value));
+                  std::string(function) + ": unknown profile " + std::to_string(value));
     reg::registration_request request;
     request.by = {static_cast<reg::actor_kind>(registration->by.kind), registration->by.id};
     request.organization = static_cast<reg::organization_id>(registration->organization);
     request.via = static_cast<reg::channel>(registration->via);
     request.profile = static_cast<mmdreg::device_profile>(registration->profile);
     request.shared = registration->shared != 0;
-    if (!text(__func__, "order_id", registration->order_id, registration->order_id_length,
+    if (!text(function, "order_id", registration->order_id, registration->order_id_length,
               request.order_id))
       return MMDREG_EINVAL;
     request.devices.resize(registration->device_count);
@@ -238,19 +227,19 @@ mmdreg_status mmdreg_registry_register(mmdreg_registry* registry,
       const auto& in = registration->devices[i];
       auto& entry = request.devices[i];
       const std::string where = std::string("devices[") + std::to_string(i) + "].";
-      if (!text(__func__, (where + "serial_number").c_str(), in.serial_number,
+      if (!text(function, (where + "serial_number").c_str(), in.serial_number,
                 in.serial_number_length, entry.record.serial_number) ||
-          !text(__func__, (where + "product_id").c_str(), in.product_id, in.product_id_length,
+          !text(function, (where + "product_id").c_str(), in.product_id, in.product_id_length,
                 entry.record.product_key_id) ||
-          !text(__func__, (where + "hardware_hash").c_str(), in.hardware_hash,
+          !text(function, (where + "hardware_hash").c_str(), in.hardware_hash,
                 in.hardware_hash_length, entry.record.hardware_hash) ||
-          !text(__func__, (where + "manufacturer").c_str(), in.manufacturer, in.manufacturer_length,
+          !text(function, (where + "manufacturer").c_str(), in.manufacturer, in.manufacturer_length,
                 entry.record.manufacturer) ||
-          !text(__func__, (where + "model").c_str(), in.model, in.model_length,
+          !text(function, (where + "model").c_str(), in.model, in.model_length,
                 entry.record.model) ||
-          !text(__func__, (where + "group_tag").c_str(), in.group_tag, in.group_tag_length,
+          !text(function, (where + "group_tag").c_str(), in.group_tag, in.group_tag_length,
                 entry.record.group_tag) ||
-          !text(__func__, (where + "assigned_user").c_str(), in.assigned_user,
+          !text(function, (where + "assigned_user").c_str(), in.assigned_user,
                 in.assigned_user_length, entry.record.assigned_user))
         return MMDREG_EINVAL;
       entry.record.order_id = request.order_id;
@@ -281,7 +270,7 @@ mmdreg_status mmdreg_registry_register(mmdreg_registry* registry,
 
 mmdreg_status mmdreg_registry_deregister(mmdreg_registry* registry, uint32_t organization,
                                          uint32_t device) {
-  return with_registry(__func__, registry, [&](reg::engine& engine) {
+  return with_registry(__func__, registry, [&](reg::engine& engine, const char*) {
     const auto org = static_cast<reg::organization_id>(organization);
     const auto done =
         engine.deregister(reg::actor::admin_of(org), org, static_cast<reg::device_id>(device));
@@ -290,9 +279,9 @@ mmdreg_status mmdreg_registry_deregister(mmdreg_registry* registry, uint32_t org
 }
 
 mmdreg_status mmdreg_registry_advance(mmdreg_registry* registry, int64_t seconds) {
-  return with_registry(__func__, registry, [&](reg::engine& engine) {
+  return with_registry(__func__, registry, [&](reg::engine& engine, const char* function) {
     if (seconds < 0)
-      return fail(MMDREG_EINVAL, std::string(__func__) + ": the clock cannot go back (" +
+      return fail(MMDREG_EINVAL, std::string(function) + ": the clock cannot go back (" +
                                      std::to_string(seconds) + " seconds)");
     const auto done = engine.advance(std::chrono::seconds{seconds});
     return done.ok() ? MMDREG_OK : fail(done.err());
@@ -300,8 +289,8 @@ mmdreg_status mmdreg_registry_advance(mmdreg_registry* registry, int64_t seconds
 }
 
 mmdreg_status mmdreg_registry_now(mmdreg_registry* registry, int64_t* unix_seconds) {
-  return with_registry(__func__, registry, [&](reg::engine& engine) {
-    if (unix_seconds == nullptr) return null_argument(__func__, "unix_seconds");
+  return with_registry(__func__, registry, [&](reg::engine& engine, const char* function) {
+    if (unix_seconds == nullptr) return null_argument(function, "unix_seconds");
     *unix_seconds = engine.now().time_since_epoch().count();
     return MMDREG_OK;
   });
@@ -309,8 +298,8 @@ mmdreg_status mmdreg_registry_now(mmdreg_registry* registry, int64_t* unix_secon
 
 mmdreg_status mmdreg_registry_devices(mmdreg_registry* registry, uint32_t organization,
                                       mmdreg_devices** out) {
-  return with_registry(__func__, registry, [&](reg::engine& engine) {
-    if (out == nullptr) return null_argument(__func__, "out");
+  return with_registry(__func__, registry, [&](reg::engine& engine, const char* function) {
+    if (out == nullptr) return null_argument(function, "out");
     const auto org = static_cast<reg::organization_id>(organization);
     auto rows = engine.devices_blade(reg::actor::admin_of(org), org);
     if (!rows.ok()) return fail(rows.err());
@@ -322,9 +311,9 @@ mmdreg_status mmdreg_registry_devices(mmdreg_registry* registry, uint32_t organi
 }
 
 mmdreg_status mmdreg_devices_count(const mmdreg_devices* devices, size_t* count) {
-  return guarded(__func__, [&] {
-    if (devices == nullptr) return null_argument(__func__, "devices");
-    if (count == nullptr) return null_argument(__func__, "count");
+  return guarded_on(__func__, devices, [&](const char* function) {
+    if (devices == nullptr) return null_argument(function, "devices");
+    if (count == nullptr) return null_argument(function, "count");
     *count = devices->rows.size();
     return MMDREG_OK;
   });
@@ -332,11 +321,11 @@ mmdreg_status mmdreg_devices_count(const mmdreg_devices* devices, size_t* count)
 
 mmdreg_status mmdreg_devices_row(const mmdreg_devices* devices, size_t index,
                                  mmdreg_device_row* out) {
-  return guarded(__func__, [&] {
-    if (devices == nullptr) return null_argument(__func__, "devices");
-    if (out == nullptr) return null_argument(__func__, "out");
+  return guarded_on(__func__, devices, [&](const char* function) {
+    if (devices == nullptr) return null_argument(function, "devices");
+    if (out == nullptr) return null_argument(function, "out");
     if (index >= devices->rows.size())
-      return fail(MMDREG_EINVAL, std::string(__func__) + ": index " + std::to_string(index) +
+      return fail(MMDREG_EINVAL, std::string(function) + ": index " + std::to_string(index) +
                                      " is past the " + std::to_string(devices->rows.size()) +
                                      " rows");
     const auto& row = devices->rows[index];
@@ -363,43 +352,47 @@ mmdreg_status mmdreg_devices_row(const mmdreg_devices* devices, size_t index,
 }
 
 void mmdreg_devices_free(mmdreg_devices* devices) {
-  delete devices;
+  MMDREG_CAPI_NOTHROW(delete devices);
 }
 
 void mmdreg_devices_free_and_clear(mmdreg_devices** devices) {
   if (devices == nullptr) return;
-  mmdreg_devices_free(*devices);
+  MMDREG_CAPI_NOTHROW(delete *devices);
   *devices = nullptr;
+}
+
+const char* mmdreg_devices_last_error(const mmdreg_devices* devices) {
+  return MMDREG_CAPI_NOTHROW(devices == nullptr ? "" : devices->last_error.c_str());
 }
 
 mmdreg_status mmdreg_registry_export_failures(mmdreg_registry* registry, uint32_t organization,
                                               uint32_t request_number, mmdreg_export_format format,
                                               char* buffer, size_t capacity, size_t* length) {
-  return with_registry(__func__, registry, [&](reg::engine& engine) {
-    if (const auto status = check_format(__func__, format); status != MMDREG_OK) return status;
-    if (length == nullptr) return null_argument(__func__, "length");
+  return with_registry(__func__, registry, [&](reg::engine& engine, const char* function) {
+    if (const auto status = check_format(function, format); status != MMDREG_OK) return status;
+    if (length == nullptr) return null_argument(function, "length");
     const auto org = static_cast<reg::organization_id>(organization);
     const auto failures = engine.request_failures(reg::actor::admin_of(org), org,
                                                   static_cast<reg::request_number>(request_number));
     if (!failures.ok()) return fail(failures.err());
     const auto text = format == MMDREG_EXPORT_CSV ? reg::failures_to_csv(failures.value())
                                                   : reg::failures_to_json(failures.value());
-    return export_into(__func__, text, buffer, capacity, length);
+    return export_into(function, text, buffer, capacity, length);
   });
 }
 
 mmdreg_status mmdreg_registry_export_audit(mmdreg_registry* registry, uint32_t organization,
                                            mmdreg_export_format format, char* buffer,
                                            size_t capacity, size_t* length) {
-  return with_registry(__func__, registry, [&](reg::engine& engine) {
-    if (const auto status = check_format(__func__, format); status != MMDREG_OK) return status;
-    if (length == nullptr) return null_argument(__func__, "length");
+  return with_registry(__func__, registry, [&](reg::engine& engine, const char* function) {
+    if (const auto status = check_format(function, format); status != MMDREG_OK) return status;
+    if (length == nullptr) return null_argument(function, "length");
     const auto org = static_cast<reg::organization_id>(organization);
     const auto records = engine.audit(reg::actor::admin_of(org), org);
     if (!records.ok()) return fail(records.err());
     const auto text = format == MMDREG_EXPORT_CSV ? reg::audit_to_csv(records.value())
                                                   : reg::audit_to_json(records.value());
-    return export_into(__func__, text, buffer, capacity, length);
+    return export_into(function, text, buffer, capacity, length);
   });
 }
 

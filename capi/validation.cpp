@@ -7,12 +7,14 @@
 
 struct mmdreg_report {
   mmdreg::csv::report report;
+  mutable std::string last_error;
 };
 
 namespace {
 
 using mmdreg::capi::fail;
 using mmdreg::capi::guarded;
+using mmdreg::capi::guarded_on;
 using mmdreg::capi::null_argument;
 
 /// The C options as C++ options: MMDREG_OK, or the failure recorded for an unknown version or
@@ -46,7 +48,7 @@ mmdreg_status convert_options(const char* function, const mmdreg_validate_option
 
 template <class T, class Read>
 mmdreg_status read_summary(const char* function, const mmdreg_report* report, T* out, Read read) {
-  return guarded(function, [&] {
+  return guarded_on(function, report, [&](const char*) {
     if (report == nullptr) return null_argument(function, "report");
     if (out == nullptr) return null_argument(function, "out");
     *out = read(report->report.summary);
@@ -59,8 +61,8 @@ mmdreg_status read_summary(const char* function, const mmdreg_report* report, T*
 extern "C" {
 
 mmdreg_status mmdreg_validate_options_init(mmdreg_validate_options* options) {
-  return guarded(__func__, [&] {
-    if (options == nullptr) return null_argument(__func__, "options");
+  return guarded(__func__, [&](const char* function) {
+    if (options == nullptr) return null_argument(function, "options");
     *options = MMDREG_VALIDATE_OPTIONS_INIT;
     return MMDREG_OK;
   });
@@ -68,13 +70,13 @@ mmdreg_status mmdreg_validate_options_init(mmdreg_validate_options* options) {
 
 mmdreg_status mmdreg_validate_buffer(const char* content, size_t content_length,
                                      const mmdreg_validate_options* options, mmdreg_report** out) {
-  return guarded(__func__, [&] {
+  return guarded(__func__, [&](const char* function) {
     std::string_view text;
-    if (!mmdreg::capi::text_argument(__func__, "content", content, content_length, text))
+    if (!mmdreg::capi::text_argument(function, "content", content, content_length, text))
       return MMDREG_EINVAL;
-    if (out == nullptr) return null_argument(__func__, "out");
+    if (out == nullptr) return null_argument(function, "out");
     mmdreg::csv::validate_options converted;
-    if (const auto status = convert_options(__func__, options, converted); status != MMDREG_OK)
+    if (const auto status = convert_options(function, options, converted); status != MMDREG_OK)
       return status;
     auto report = std::make_unique<mmdreg_report>();
     report->report = mmdreg::csv::validate_buffer_collect(text, converted);
@@ -85,17 +87,16 @@ mmdreg_status mmdreg_validate_buffer(const char* content, size_t content_length,
 
 mmdreg_status mmdreg_validate_file(const char* path, size_t path_length,
                                    const mmdreg_validate_options* options, mmdreg_report** out) {
-  return guarded(__func__, [&] {
+  return guarded(__func__, [&](const char* function) {
     std::string_view text;
-    if (!mmdreg::capi::text_argument(__func__, "path", path, path_length, text))
+    if (!mmdreg::capi::text_argument(function, "path", path, path_length, text))
       return MMDREG_EINVAL;
-    if (out == nullptr) return null_argument(__func__, "out");
-    if (text.empty()) return fail(MMDREG_EINVAL, std::string(__func__) + ": path is empty");
+    if (out == nullptr) return null_argument(function, "out");
+    if (text.empty()) return fail(MMDREG_EINVAL, std::string(function) + ": path is empty");
     mmdreg::csv::validate_options converted;
-    if (const auto status = convert_options(__func__, options, converted); status != MMDREG_OK)
+    if (const auto status = convert_options(function, options, converted); status != MMDREG_OK)
       return status;
-    auto collected = mmdreg::csv::validate_file_collect(
-        std::filesystem::path(std::u8string(text.begin(), text.end())), converted);
+    auto collected = mmdreg::csv::validate_file_collect(mmdreg::capi::utf8_path(text), converted);
     if (!collected.ok()) return fail(collected.err());
     auto report = std::make_unique<mmdreg_report>();
     report->report = std::move(collected.value());
@@ -105,13 +106,17 @@ mmdreg_status mmdreg_validate_file(const char* path, size_t path_length,
 }
 
 void mmdreg_report_free(mmdreg_report* report) {
-  delete report;
+  MMDREG_CAPI_NOTHROW(delete report);
 }
 
 void mmdreg_report_free_and_clear(mmdreg_report** report) {
   if (report == nullptr) return;
-  mmdreg_report_free(*report);
+  MMDREG_CAPI_NOTHROW(delete *report);
   *report = nullptr;
+}
+
+const char* mmdreg_report_last_error(const mmdreg_report* report) {
+  return MMDREG_CAPI_NOTHROW(report == nullptr ? "" : report->last_error.c_str());
 }
 
 mmdreg_status mmdreg_report_rows(const mmdreg_report* report, uint64_t* out) {
@@ -149,14 +154,16 @@ mmdreg_status mmdreg_report_dialect(const mmdreg_report* report, mmdreg_dialect*
 }
 
 const char* mmdreg_encoding_name(mmdreg_encoding encoding) {
-  if (encoding < MMDREG_ENCODING_ASCII || encoding > MMDREG_ENCODING_UTF16BE) return nullptr;
-  return mmdreg::csv::encoding_name(static_cast<mmdreg::csv::text_encoding>(encoding)).data();
+  const int value = MMDREG_CAPI_NOTHROW(mmdreg::capi::enum_value(encoding));
+  if (value < MMDREG_ENCODING_ASCII || value > MMDREG_ENCODING_UTF16BE) return nullptr;
+  return MMDREG_CAPI_NOTHROW(
+      mmdreg::csv::encoding_name(static_cast<mmdreg::csv::text_encoding>(value)).data());
 }
 
 mmdreg_status mmdreg_report_finding_count(const mmdreg_report* report, size_t* out) {
-  return guarded(__func__, [&] {
-    if (report == nullptr) return null_argument(__func__, "report");
-    if (out == nullptr) return null_argument(__func__, "out");
+  return guarded_on(__func__, report, [&](const char* function) {
+    if (report == nullptr) return null_argument(function, "report");
+    if (out == nullptr) return null_argument(function, "out");
     *out = report->report.diagnostics.size();
     return MMDREG_OK;
   });
@@ -164,12 +171,12 @@ mmdreg_status mmdreg_report_finding_count(const mmdreg_report* report, size_t* o
 
 mmdreg_status mmdreg_report_finding(const mmdreg_report* report, size_t index,
                                     mmdreg_finding* out) {
-  return guarded(__func__, [&] {
-    if (report == nullptr) return null_argument(__func__, "report");
-    if (out == nullptr) return null_argument(__func__, "out");
+  return guarded_on(__func__, report, [&](const char* function) {
+    if (report == nullptr) return null_argument(function, "report");
+    if (out == nullptr) return null_argument(function, "out");
     const auto& findings = report->report.diagnostics;
     if (index >= findings.size())
-      return fail(MMDREG_EINVAL, std::string(__func__) + ": index " + std::to_string(index) +
+      return fail(MMDREG_EINVAL, std::string(function) + ": index " + std::to_string(index) +
                                      " is past the " + std::to_string(findings.size()) +
                                      " findings");
     const auto& d = findings[index];

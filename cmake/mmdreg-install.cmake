@@ -26,3 +26,11 @@ install(FILES
 file(RELATIVE_PATH MMDREG_PC_RELATIVE_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/mmdreg.pc.in ${PROJECT_BINARY_DIR}/mmdreg.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/mmdreg.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# The C ABI: libmmdreg_c is in the export set (mmdreg::mmdreg_c, see capi/CMakeLists.txt); C programs
+# built without CMake find it through mmdreg_c.pc. The shared library carries the C++ core and its
+# dependencies inside, so the file names no other package.
+if(TARGET mmdreg_c)
+  configure_file(${PROJECT_SOURCE_DIR}/capi/mmdreg_c.pc.in ${PROJECT_BINARY_DIR}/mmdreg_c.pc @ONLY)
+  install(FILES ${PROJECT_BINARY_DIR}/mmdreg_c.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+endif()

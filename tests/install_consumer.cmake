@@ -18,11 +18,24 @@ endif()
 
 # CMake package.
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/examples/consumer -B ${WORK_DIR}/cmake -G Ninja
-    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_CXX_COMPILER=${CXX} "-DCMAKE_CXX_FLAGS=${flags}")
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_C_COMPILER=${CC}
+    "-DCMAKE_CXX_FLAGS=${flags}" "-DCMAKE_C_FLAGS=${flags}")
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/cmake)
 run(${WORK_DIR}/cmake/consumer)
 if(NOT last_output MATCHES "Microsoft365Managed_Kiosk-Shared Modern Workplace Autopilot Profile Shared")
   message(FATAL_ERROR "unexpected output from the CMake consumer: ${last_output}")
+endif()
+
+# The C ABI: a strict C11 program including <mmdreg.h> and linking mmdreg::mmdreg_c.
+set(c_consumer_output "^mmdreg_c [0-9]+\\.[0-9]+\\.[0-9]+ Microsoft365Managed_Kiosk-Shared Modern Workplace Autopilot Profile Shared rejected=1\n$")
+if(CAPI)
+  if(NOT EXISTS ${WORK_DIR}/cmake/consumer_c)
+    message(FATAL_ERROR "the installed package has no mmdreg::mmdreg_c: consumer_c was not built")
+  endif()
+  run(${WORK_DIR}/cmake/consumer_c)
+  if(NOT last_output MATCHES "${c_consumer_output}")
+    message(FATAL_ERROR "unexpected output from the CMake C consumer: ${last_output}")
+  endif()
 endif()
 
 # pkg-config.
@@ -34,3 +47,19 @@ separate_arguments(pc_flags UNIX_COMMAND "${pc_flags}")
 separate_arguments(flag_list UNIX_COMMAND "${flags}")
 run(${CXX} ${flag_list} ${SOURCE_DIR}/examples/consumer/main.cpp -o ${WORK_DIR}/consumer_pc ${pc_flags})
 run(${WORK_DIR}/consumer_pc)
+
+# pkg-config for the C ABI: mmdreg_c.pc, a shared library found at run time through its libdir.
+if(CAPI)
+  run(${PKG_CONFIG} --cflags --libs mmdreg_c)
+  string(STRIP "${last_output}" pc_c_flags)
+  separate_arguments(pc_c_flags UNIX_COMMAND "${pc_c_flags}")
+  run(${PKG_CONFIG} --variable=libdir mmdreg_c)
+  string(STRIP "${last_output}" c_libdir)
+  run(${CC} ${flag_list} -std=c11 -pedantic-errors -Wall -Wextra -Werror
+      ${SOURCE_DIR}/examples/consumer/main.c -o ${WORK_DIR}/consumer_c_pc ${pc_c_flags}
+      -Wl,-rpath,${c_libdir})
+  run(${WORK_DIR}/consumer_c_pc)
+  if(NOT last_output MATCHES "${c_consumer_output}")
+    message(FATAL_ERROR "unexpected output from the pkg-config C consumer: ${last_output}")
+  endif()
+endif()

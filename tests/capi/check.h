@@ -6,6 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The C ABI promises strict ISO C11 callers: the tests are such callers, not GNU C ones. */
+#if !defined(__STDC_VERSION__) || __STDC_VERSION__ != 201112L || !defined(__STRICT_ANSI__)
+#error "the C ABI tests must be compiled as strict C11 (-std=c11, C_EXTENSIONS OFF)"
+#endif
+
 static int check_passed = 0;
 static int check_failed = 0;
 
@@ -30,6 +35,22 @@ static int check_failed = 0;
       fprintf(stderr, "%s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #actual, \
               check_a ? check_a : "(null)", check_e);                                        \
     }                                                                                        \
+  } while (0)
+
+/* `message` (a last-error string) starts with "<function>: " and contains `fragment`. */
+#define CHECK_MESSAGE(message, function, fragment)                                               \
+  do {                                                                                           \
+    const char* check_m = (message);                                                             \
+    const char* check_f = (function);                                                            \
+    const size_t check_n = strlen(check_f);                                                      \
+    if (check_m != NULL && strncmp(check_m, check_f, check_n) == 0 && check_m[check_n] == ':' && \
+        strstr(check_m, (fragment)) != NULL) {                                                   \
+      ++check_passed;                                                                            \
+    } else {                                                                                     \
+      ++check_failed;                                                                            \
+      fprintf(stderr, "%s:%d: %s is \"%s\", expected \"%s: ...%s...\"\n", __FILE__, __LINE__,    \
+              #message, check_m ? check_m : "(null)", check_f, (fragment));                      \
+    }                                                                                            \
   } while (0)
 
 static int check_report(void) {

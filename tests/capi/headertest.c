@@ -15,3 +15,10 @@ int mmdreg_headertest_initializers(void) {
   const mmdreg_merge_options merge = MMDREG_MERGE_OPTIONS_INIT;
   return (int)(validate.version + fields.version + registry.version + merge.version);
 }
+
+/* The release macros work in the preprocessor, as C callers use them for feature checks. */
+#if !defined(MMDREG_VERSION_NUMBER) || MMDREG_VERSION_NUMBER != MMDREG_VERSION_MAJOR * 10000 +   \
+                                                                    MMDREG_VERSION_MINOR * 100 + \
+                                                                    MMDREG_VERSION_PATCH
+#error "MMDREG_VERSION_NUMBER is not major * 10000 + minor * 100 + patch"
+#endif

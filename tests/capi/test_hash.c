@@ -57,14 +57,17 @@ static void building(void) {
   CHECK(length == MMDREG_HASH_TEXT_LENGTH && small[0] == 'x');
   CHECK(mmdreg_hash_build(&fields, NULL, 0, &length) == MMDREG_EBUFFER);
   CHECK(mmdreg_hash_build(&fields, built, sizeof built, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_build", "length is NULL");
   CHECK(mmdreg_hash_build(NULL, built, sizeof built, &length) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_build", "fields is NULL");
 
   fields.version = 0;
   CHECK(mmdreg_hash_build(&fields, small, sizeof small, &length) == MMDREG_EUNSUPPORTED);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_build", "fields version 0");
   fields.version = MMDREG_HASH_FIELDS_VERSION;
   fields.serial_number = NULL;
   CHECK(mmdreg_hash_build(&fields, small, sizeof small, &length) == MMDREG_EINVAL);
-  CHECK(strstr(mmdreg_last_error(), "serial_number") != NULL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_build", "serial_number is NULL");
   fill_fields(&fields);
   fields.capture_time = 0; /* before 2000: not representable */
   CHECK(mmdreg_hash_build(&fields, built_without_tpm, sizeof built_without_tpm, &length) ==
@@ -85,6 +88,7 @@ static void building(void) {
   CHECK(mmdreg_hash_build(&fields, built_without_tpm, sizeof built_without_tpm, &length) ==
         MMDREG_OK);
   CHECK(mmdreg_hash_fields_init(NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_fields_init", "fields is NULL");
 }
 
 static void decoding(void) {
@@ -104,12 +108,20 @@ static void decoding(void) {
   int saw_ram = 0;
 
   CHECK(mmdreg_hash_create(&hash) == MMDREG_OK && hash != NULL);
-  /* Nothing decoded yet: refused. */
+  CHECK_STR(mmdreg_hash_last_error(hash), "");
+  /* Nothing decoded yet: refused, and the decoder remembers why. */
   CHECK(mmdreg_hash_serial_number(hash, &text, &length) == MMDREG_EREFUSED);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_serial_number", "no hash was decoded yet");
+  CHECK_MESSAGE(mmdreg_hash_last_error(hash), "mmdreg_hash_serial_number",
+                "no hash was decoded yet");
   CHECK(mmdreg_hash_problem(hash, &rule, NULL, NULL, NULL, NULL) == MMDREG_EREFUSED);
+  CHECK_MESSAGE(mmdreg_hash_last_error(hash), "mmdreg_hash_problem", "no hash was decoded yet");
 
   CHECK(mmdreg_hash_decode(hash, built, strlen(built), &valid) == MMDREG_OK && valid == 1);
+  CHECK_STR(mmdreg_hash_last_error(hash), ""); /* a success on the handle clears it */
   CHECK(mmdreg_hash_problem(hash, &rule, NULL, NULL, NULL, NULL) == MMDREG_ENOTFOUND);
+  CHECK_MESSAGE(mmdreg_hash_last_error(hash), "mmdreg_hash_problem",
+                "the last hash decoded is valid");
   CHECK(mmdreg_hash_serial_number(hash, &text, &length) == MMDREG_OK);
   CHECK(length == 8 && memcmp(text, "PF4ABCDE", 8) == 0);
   CHECK(mmdreg_hash_manufacturer(hash, &text, &length) == MMDREG_OK);
@@ -145,8 +157,12 @@ static void decoding(void) {
   }
   CHECK(saw_ram);
   CHECK(mmdreg_hash_readiness(hash, count, &check) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_readiness", "is past the");
+  CHECK_MESSAGE(mmdreg_hash_last_error(hash), "mmdreg_hash_readiness", "is past the");
   CHECK(mmdreg_hash_readiness(hash, 0, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_hash_last_error(hash), "mmdreg_hash_readiness", "out is NULL");
   CHECK(mmdreg_hash_readiness_count(hash, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_hash_last_error(hash), "mmdreg_hash_readiness_count", "count is NULL");
 
   /* Another capture of the same device without TPM: same identity, no TPM facts. */
   CHECK(mmdreg_hash_decode(hash, built_without_tpm, strlen(built_without_tpm), &valid) ==
@@ -154,22 +170,74 @@ static void decoding(void) {
   CHECK(valid == 1);
   CHECK(mmdreg_hash_identity(hash, other) == MMDREG_OK && memcmp(digest, other, 32) == 0);
   CHECK(mmdreg_hash_tpm_version(hash, &text, &length) == MMDREG_ENOTFOUND);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_tpm_version", "TPM version record");
   CHECK(mmdreg_hash_tpm_key_digest_matches(hash, &matches) == MMDREG_ENOTFOUND);
+  CHECK_MESSAGE(mmdreg_hash_last_error(hash), "mmdreg_hash_tpm_key_digest_matches",
+                "TPM endorsement key");
 
-  /* Null out-pointers. */
+  /* Null out-pointers: each message names the function and the argument. */
   CHECK(mmdreg_hash_serial_number(hash, NULL, &length) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_serial_number", "text is NULL");
   CHECK(mmdreg_hash_manufacturer(hash, &text, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_hash_last_error(hash), "mmdreg_hash_manufacturer", "length is NULL");
   CHECK(mmdreg_hash_model(NULL, &text, &length) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_model", "hash is NULL");
   CHECK(mmdreg_hash_smbios_uuid(hash, uuid, sizeof uuid, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_smbios_uuid", "length is NULL");
   CHECK(mmdreg_hash_capture_time(hash, NULL, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_capture_time", "unix_seconds is NULL");
   CHECK(mmdreg_hash_ram_gb(hash, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_ram_gb", "gb is NULL");
+  CHECK_MESSAGE(mmdreg_hash_last_error(hash), "mmdreg_hash_ram_gb", "gb is NULL");
   CHECK(mmdreg_hash_boot_disk(hash, NULL, &bus) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_boot_disk", "capacity_gb is NULL");
   CHECK(mmdreg_hash_boot_disk(hash, &capacity, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_boot_disk", "bus_type is NULL");
   CHECK(mmdreg_hash_tpm_version(hash, NULL, &length) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_tpm_version", "text is NULL");
   CHECK(mmdreg_hash_tpm_key_digest_matches(hash, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_tpm_key_digest_matches", "matches is NULL");
   CHECK(mmdreg_hash_identity(hash, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_hash_last_error(hash), "mmdreg_hash_identity", "digest is NULL");
   CHECK(mmdreg_hash_identity(NULL, digest) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_identity", "hash is NULL");
   CHECK(mmdreg_hash_windows(NULL, build, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_windows", "hash is NULL");
+
+  /* NULL handles: refused with the function and argument named, nothing written. */
+  text = NULL;
+  length = 77;
+  CHECK(mmdreg_hash_serial_number(NULL, &text, &length) == MMDREG_EINVAL);
+  CHECK(text == NULL && length == 77);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_serial_number", "hash is NULL");
+  CHECK(mmdreg_hash_manufacturer(NULL, &text, &length) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_manufacturer", "hash is NULL");
+  CHECK(mmdreg_hash_smbios_uuid(NULL, uuid, sizeof uuid, &length) == MMDREG_EINVAL);
+  CHECK(length == 77);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_smbios_uuid", "hash is NULL");
+  seconds = -5;
+  CHECK(mmdreg_hash_capture_time(NULL, &seconds, &offset) == MMDREG_EINVAL);
+  CHECK(seconds == -5);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_capture_time", "hash is NULL");
+  gb = 99;
+  CHECK(mmdreg_hash_ram_gb(NULL, &gb) == MMDREG_EINVAL);
+  CHECK(gb == 99);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_ram_gb", "hash is NULL");
+  CHECK(mmdreg_hash_boot_disk(NULL, &capacity, &bus) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_boot_disk", "hash is NULL");
+  CHECK(mmdreg_hash_tpm_version(NULL, &text, &length) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_tpm_version", "hash is NULL");
+  matches = -1;
+  CHECK(mmdreg_hash_tpm_key_digest_matches(NULL, &matches) == MMDREG_EINVAL);
+  CHECK(matches == -1);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_tpm_key_digest_matches", "hash is NULL");
+  count = 1234;
+  CHECK(mmdreg_hash_readiness_count(NULL, &count) == MMDREG_EINVAL);
+  CHECK(count == 1234);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_readiness_count", "hash is NULL");
+  CHECK(mmdreg_hash_readiness(NULL, 0, &check) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_readiness", "hash is NULL");
+  CHECK_STR(mmdreg_hash_last_error(NULL), "");
 
   /* An invalid hash: the problem is told; the fields are refused. */
   {
@@ -180,6 +248,7 @@ static void decoding(void) {
     memcpy(broken, built, sizeof broken);
     broken[100] = '*';
     CHECK(mmdreg_hash_decode(hash, broken, strlen(broken), &valid) == MMDREG_OK && valid == 0);
+    CHECK_STR(mmdreg_hash_last_error(hash), ""); /* an invalid hash is no failed call */
     CHECK(mmdreg_hash_problem(hash, &rule, &message, &message_length, &fix, &fix_length) ==
           MMDREG_OK);
     CHECK_STR(mmdreg_rule_id(rule), "hash-base64");
@@ -188,17 +257,28 @@ static void decoding(void) {
     CHECK(mmdreg_hash_problem(hash, &rule, NULL, NULL, NULL, NULL) == MMDREG_OK);
     CHECK(mmdreg_hash_problem(hash, NULL, NULL, NULL, NULL, NULL) == MMDREG_EINVAL);
     CHECK(mmdreg_hash_serial_number(hash, &text, &length) == MMDREG_EREFUSED);
-    CHECK(strstr(mmdreg_last_error(), "not valid") != NULL);
+    CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_serial_number", "not valid");
     CHECK(mmdreg_hash_readiness_count(hash, &count) == MMDREG_EREFUSED);
+    CHECK_MESSAGE(mmdreg_hash_last_error(hash), "mmdreg_hash_readiness_count", "not valid");
     CHECK(mmdreg_hash_decode(hash, built, 3000, &valid) == MMDREG_OK && valid == 0);
     CHECK(mmdreg_hash_problem(hash, &rule, NULL, NULL, NULL, NULL) == MMDREG_OK);
     CHECK_STR(mmdreg_rule_id(rule), "hash-length");
   }
   CHECK(mmdreg_hash_decode(NULL, built, strlen(built), &valid) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_decode", "hash is NULL");
   CHECK(mmdreg_hash_decode(hash, NULL, 4000, &valid) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_decode", "text is NULL with a non-zero length");
+  CHECK_MESSAGE(mmdreg_hash_last_error(hash), "mmdreg_hash_decode",
+                "text is NULL with a non-zero length");
   CHECK(mmdreg_hash_decode(hash, built, strlen(built), NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_hash_last_error(hash), "mmdreg_hash_decode", "valid is NULL");
   CHECK(mmdreg_hash_problem(NULL, &rule, NULL, NULL, NULL, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_problem", "hash is NULL");
   CHECK(mmdreg_hash_create(NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_create", "out is NULL");
+  /* Other calls leave the decoder's own last error alone. */
+  CHECK(mmdreg_hash_fields_init(NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_hash_last_error(hash), "mmdreg_hash_decode", "valid is NULL");
   mmdreg_hash_free_and_clear(&hash);
   CHECK(hash == NULL);
   mmdreg_hash_free_and_clear(&hash);
@@ -230,9 +310,12 @@ static void repairing(void) {
         MMDREG_ENOTFOUND);
   CHECK(mmdreg_hash_repair_padding(built, 100, repaired, sizeof repaired, &length) ==
         MMDREG_ENOTFOUND);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_repair_padding", "no padding repair applies");
   CHECK(mmdreg_hash_repair_padding(NULL, 4, repaired, sizeof repaired, &length) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_repair_padding", "text is NULL");
   CHECK(mmdreg_hash_repair_padding(damaged, 4000, repaired, sizeof repaired, NULL) ==
         MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_hash_repair_padding", "length is NULL");
 }
 
 int main(void) {

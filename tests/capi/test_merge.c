@@ -130,9 +130,20 @@ int main(void) {
   CHECK(saw_duplicate);
   CHECK(saw_broken);
   CHECK(rows_in == rows_out + dropped_with_line);
+  CHECK_STR(mmdreg_merge_report_last_error(report), "");
   CHECK(mmdreg_merge_report_dropped(report, count, &drop) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_merge_report_dropped", "is past the");
+  CHECK_MESSAGE(mmdreg_merge_report_last_error(report), "mmdreg_merge_report_dropped",
+                "is past the");
   CHECK(mmdreg_merge_report_dropped(report, 0, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_merge_report_last_error(report), "mmdreg_merge_report_dropped",
+                "out is NULL");
+  /* Another call's failure does not touch this report's message; its next success clears it. */
+  CHECK(mmdreg_merge_options_init(NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_merge_report_last_error(report), "mmdreg_merge_report_dropped",
+                "out is NULL");
   CHECK(mmdreg_merge_report_conflict_count(report, &count) == MMDREG_OK && count == 0);
+  CHECK_STR(mmdreg_merge_report_last_error(report), "");
 
   CHECK(mmdreg_merge_report_file_count(report, &count) == MMDREG_OK && count == 1);
   CHECK(mmdreg_merge_report_file(report, 0, &path, &path_length) == MMDREG_OK);
@@ -141,8 +152,16 @@ int main(void) {
   CHECK(file_contains(path, "Microsoft365Managed_Standard"));
   CHECK(!file_contains(path, "BROKEN-1"));
   CHECK(mmdreg_merge_report_file(report, 1, &path, &path_length) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_merge_report_file", "index 1 is past the 1 files");
+  CHECK_MESSAGE(mmdreg_merge_report_last_error(report), "mmdreg_merge_report_file",
+                "index 1 is past the 1 files");
   CHECK(mmdreg_merge_report_file(report, 0, NULL, &path_length) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_merge_report_last_error(report), "mmdreg_merge_report_file", "path is NULL");
   CHECK(mmdreg_merge_report_file(report, 0, &path, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_merge_report_last_error(report), "mmdreg_merge_report_file",
+                "path_length is NULL");
+  CHECK(mmdreg_merge_report_counts(report, NULL, NULL, NULL) == MMDREG_OK);
+  CHECK_STR(mmdreg_merge_report_last_error(report), "");
   {
     char written[512];
     snprintf(written, sizeof written, "%s", path);
@@ -165,10 +184,12 @@ int main(void) {
   options.version = 7;
   CHECK(mmdreg_merge_files(paths, 2, &options, directory, strlen(directory), &report) ==
         MMDREG_EUNSUPPORTED);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_merge_files", "options version 7");
   options.version = MMDREG_MERGE_OPTIONS_VERSION;
   options.dialect = MMDREG_DIALECT_NONE;
   CHECK(mmdreg_merge_files(paths, 2, &options, directory, strlen(directory), &report) ==
         MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_merge_files", "unknown output dialect -1");
   options.dialect = MMDREG_DIALECT_AUTOPILOT;
   options.target = (mmdreg_upload_target)9;
   CHECK(mmdreg_merge_files(paths, 2, &options, directory, strlen(directory), &report) ==
@@ -181,14 +202,17 @@ int main(void) {
   options.stem.length = 0;
   CHECK(mmdreg_merge_files(NULL, 2, &options, directory, strlen(directory), &report) ==
         MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_merge_files", "paths is NULL with a non-zero count");
   paths[1].data = NULL;
   CHECK(mmdreg_merge_files(paths, 2, &options, directory, strlen(directory), &report) ==
         MMDREG_EINVAL);
-  CHECK(strstr(mmdreg_last_error(), "paths[1]") != NULL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_merge_files", "paths[1] is NULL");
   paths[1].data = second;
   CHECK(mmdreg_merge_files(paths, 2, &options, NULL, 0, &report) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_merge_files", "out_dir is empty");
   CHECK(mmdreg_merge_files(paths, 2, &options, directory, strlen(directory), NULL) ==
         MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_merge_files", "out is NULL");
   {
     /* A directory cannot be made under a regular file: EIO naming it, and no report. */
     char blocked[300];
@@ -212,13 +236,20 @@ int main(void) {
     report = NULL;
   }
   CHECK(mmdreg_merge_report_counts(NULL, &rows_in, NULL, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_merge_report_counts", "report is NULL");
   CHECK(mmdreg_merge_report_file_count(NULL, &count) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_merge_report_file_count", "report is NULL");
   CHECK(mmdreg_merge_report_file_count(report, NULL) == MMDREG_EINVAL);
   CHECK(mmdreg_merge_report_file(NULL, 0, &path, &path_length) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_merge_report_file", "report is NULL");
   CHECK(mmdreg_merge_report_dropped_count(NULL, &count) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_merge_report_dropped_count", "report is NULL");
   CHECK(mmdreg_merge_report_dropped(NULL, 0, &drop) == MMDREG_EINVAL);
   CHECK(mmdreg_merge_report_conflict_count(NULL, &count) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_merge_report_conflict_count", "report is NULL");
   CHECK(mmdreg_merge_options_init(NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_merge_options_init", "options is NULL");
+  CHECK_STR(mmdreg_merge_report_last_error(NULL), "");
 
   unlink(first);
   unlink(second);

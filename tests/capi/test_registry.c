@@ -107,11 +107,24 @@ static void lifecycle(void) {
   CHECK_STR(row.manufacturer, "Contoso Hardware");
   CHECK(row.shared == 0 && row.has_error == 0 && row.via == MMDREG_CHANNEL_DEVICES_BLADE);
   CHECK(row.registered_at == 1735689600);
+  CHECK_STR(mmdreg_devices_last_error(devices), "");
   CHECK(mmdreg_devices_row(devices, 1000, &row) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_devices_row", "index 1000 is past the");
+  CHECK_MESSAGE(mmdreg_devices_last_error(devices), "mmdreg_devices_row", "index 1000 is past the");
+  /* The registry's own message is not the snapshot's. */
+  CHECK_STR(mmdreg_registry_last_error(registry), "");
   CHECK(mmdreg_devices_row(devices, 0, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_devices_last_error(devices), "mmdreg_devices_row", "out is NULL");
   CHECK(mmdreg_devices_row(NULL, 0, &row) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_devices_row", "devices is NULL");
   CHECK(mmdreg_devices_count(NULL, &length) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_devices_count", "devices is NULL");
+  CHECK_MESSAGE(mmdreg_devices_last_error(devices), "mmdreg_devices_row", "out is NULL");
   CHECK(mmdreg_devices_count(devices, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_devices_last_error(devices), "mmdreg_devices_count", "count is NULL");
+  CHECK(mmdreg_devices_count(devices, &length) == MMDREG_OK);
+  CHECK_STR(mmdreg_devices_last_error(devices), "");
+  CHECK_STR(mmdreg_devices_last_error(NULL), "");
   mmdreg_devices_free_and_clear(&devices);
   CHECK(devices == NULL);
   mmdreg_devices_free_and_clear(&devices);
@@ -198,9 +211,10 @@ static void lifecycle(void) {
   /* Close: every later call is refused with ECLOSED, the handle keeps its message. */
   CHECK(mmdreg_registry_close(registry) == MMDREG_OK);
   CHECK(mmdreg_registry_close(registry) == MMDREG_ECLOSED);
-  CHECK(strstr(mmdreg_registry_last_error(registry), "closed") != NULL);
-  CHECK(strstr(mmdreg_last_error(), "closed") != NULL);
+  CHECK_MESSAGE(mmdreg_registry_last_error(registry), "mmdreg_registry_close", "closed");
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_registry_close", "closed");
   CHECK(mmdreg_registry_now(registry, &now) == MMDREG_ECLOSED);
+  CHECK_MESSAGE(mmdreg_registry_last_error(registry), "mmdreg_registry_now", "closed");
   CHECK(mmdreg_registry_advance(registry, 1) == MMDREG_ECLOSED);
   CHECK(mmdreg_registry_add_organization(registry, "X", 1, &contoso) == MMDREG_ECLOSED);
   CHECK(mmdreg_registry_add_partner(registry, "X", 1, &contoso) == MMDREG_ECLOSED);
@@ -212,6 +226,7 @@ static void lifecycle(void) {
                                         &length) == MMDREG_ECLOSED);
   CHECK(mmdreg_registry_export_audit(registry, 1, MMDREG_EXPORT_CSV, text, sizeof text, &length) ==
         MMDREG_ECLOSED);
+  CHECK_MESSAGE(mmdreg_registry_last_error(registry), "mmdreg_registry_export_audit", "closed");
   mmdreg_registry_free_and_clear(&registry);
   CHECK(registry == NULL);
   mmdreg_registry_free_and_clear(&registry);
@@ -260,27 +275,44 @@ static void misuse(void) {
   options.version = 9;
   CHECK(mmdreg_registry_create(&options, &registry) == MMDREG_EUNSUPPORTED && registry == NULL);
   CHECK(mmdreg_registry_create(NULL, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_registry_create", "out is NULL");
   CHECK(mmdreg_registry_create(NULL, &registry) == MMDREG_OK);
   CHECK(mmdreg_registry_add_organization(registry, "Contoso", 7, &org) == MMDREG_OK);
 
   CHECK_STR(mmdreg_registry_last_error(NULL), "");
   CHECK(mmdreg_registry_close(NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_registry_close", "registry is NULL");
   CHECK(mmdreg_registry_now(NULL, &now) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_registry_now", "registry is NULL");
   CHECK(mmdreg_registry_now(registry, NULL) == MMDREG_EINVAL);
-  CHECK(strstr(mmdreg_registry_last_error(registry), "unix_seconds") != NULL);
+  CHECK_MESSAGE(mmdreg_registry_last_error(registry), "mmdreg_registry_now",
+                "unix_seconds is NULL");
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_registry_now", "unix_seconds is NULL");
   CHECK(mmdreg_registry_advance(NULL, 1) == MMDREG_EINVAL);
   CHECK(mmdreg_registry_advance(registry, -1) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_registry_last_error(registry), "mmdreg_registry_advance",
+                "the clock cannot go back");
   CHECK(mmdreg_registry_add_organization(NULL, "X", 1, &id) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_registry_add_organization", "registry is NULL");
   CHECK(mmdreg_registry_add_organization(registry, NULL, 1, &id) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_registry_last_error(registry), "mmdreg_registry_add_organization",
+                "name is NULL with a non-zero length");
   CHECK(mmdreg_registry_add_organization(registry, "X", 1, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_registry_last_error(registry), "mmdreg_registry_add_organization",
+                "organization is NULL");
   CHECK(mmdreg_registry_add_partner(NULL, "X", 1, &id) == MMDREG_EINVAL);
   CHECK(mmdreg_registry_add_partner(registry, NULL, 1, &id) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_registry_last_error(registry), "mmdreg_registry_add_partner",
+                "name is NULL with a non-zero length");
   CHECK(mmdreg_registry_add_partner(registry, "X", 1, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_registry_last_error(registry), "mmdreg_registry_add_partner",
+                "partner is NULL");
   CHECK(mmdreg_registry_grant_partner_consent(NULL, org, 1) == MMDREG_EINVAL);
   CHECK(mmdreg_registry_deregister(NULL, org, 1) == MMDREG_EINVAL);
   CHECK(mmdreg_registry_deregister(registry, org, 12345) == MMDREG_ENOTFOUND);
   CHECK(mmdreg_registry_devices(NULL, org, &devices) == MMDREG_EINVAL);
   CHECK(mmdreg_registry_devices(registry, org, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_registry_last_error(registry), "mmdreg_registry_devices", "out is NULL");
   CHECK(mmdreg_registry_devices(registry, 777, &devices) != MMDREG_OK);
   CHECK(mmdreg_registry_export_failures(NULL, org, 1, MMDREG_EXPORT_CSV, text, sizeof text,
                                         &length) == MMDREG_EINVAL);
@@ -288,14 +320,25 @@ static void misuse(void) {
         MMDREG_EINVAL);
   CHECK(mmdreg_registry_export_audit(registry, org, MMDREG_EXPORT_CSV, text, sizeof text, NULL) ==
         MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_registry_last_error(registry), "mmdreg_registry_export_audit",
+                "length is NULL");
+  CHECK(mmdreg_registry_export_failures(registry, org, 1, (mmdreg_export_format)-1, text,
+                                        sizeof text, &length) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_registry_last_error(registry), "mmdreg_registry_export_failures",
+                "unknown export format -1");
 
   input = device(0, 2);
   registration = batch(org, &input, 1);
   CHECK(mmdreg_registry_register(NULL, &registration, &outcome, NULL) == MMDREG_EINVAL);
   CHECK(mmdreg_registry_register(registry, NULL, &outcome, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_registry_last_error(registry), "mmdreg_registry_register",
+                "registration is NULL");
   CHECK(mmdreg_registry_register(registry, &registration, NULL, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_registry_last_error(registry), "mmdreg_registry_register",
+                "outcomes is NULL");
   registration.version = 0;
   CHECK(mmdreg_registry_register(registry, &registration, &outcome, NULL) == MMDREG_EUNSUPPORTED);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_registry_register", "registration version 0");
   registration = batch(org, NULL, 1);
   CHECK(mmdreg_registry_register(registry, &registration, &outcome, NULL) == MMDREG_EINVAL);
   registration = batch(org, &input, 1);
@@ -306,7 +349,7 @@ static void misuse(void) {
   CHECK(mmdreg_registry_register(registry, &registration, &outcome, NULL) == MMDREG_EINVAL);
   registration.via = (mmdreg_channel)-3; /* any int a C caller passes is answered */
   CHECK(mmdreg_registry_register(registry, &registration, &outcome, NULL) == MMDREG_EINVAL);
-  CHECK(strstr(mmdreg_last_error(), "-3") != NULL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_registry_register", "unknown channel -3");
   registration = batch(org, &input, 1);
   registration.by.kind = (mmdreg_actor_kind)4;
   CHECK(mmdreg_registry_register(registry, &registration, &outcome, NULL) == MMDREG_EINVAL);
@@ -316,7 +359,8 @@ static void misuse(void) {
   input.model_length = 5; /* model NULL with a length */
   registration = batch(org, &input, 1);
   CHECK(mmdreg_registry_register(registry, &registration, &outcome, NULL) == MMDREG_EINVAL);
-  CHECK(strstr(mmdreg_registry_last_error(registry), "devices[0].model") != NULL);
+  CHECK_MESSAGE(mmdreg_registry_last_error(registry), "mmdreg_registry_register",
+                "devices[0].model is NULL with a non-zero length");
   input = device(0, 2);
   /* Power user cannot be shared: the batch is refused, nothing recorded. */
   registration = batch(org, &input, 1);
@@ -395,8 +439,11 @@ static void durable(void) {
   CHECK(mmdreg_registry_open(path, strlen(path), NULL, 0, &registry) == MMDREG_EUNSUPPORTED);
   CHECK(strstr(mmdreg_last_error(), path) != NULL);
   CHECK(mmdreg_registry_open(NULL, 4, NULL, 0, &registry) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_registry_open", "path is NULL with a non-zero length");
   CHECK(mmdreg_registry_open(file, 0, NULL, 0, &registry) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_registry_open", "the path is empty");
   CHECK(mmdreg_registry_open(file, strlen(file), NULL, 0, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_registry_open", "out is NULL");
 
   unlink(path);
   unlink(file);
@@ -406,11 +453,46 @@ static void durable(void) {
   unlink(file);
 }
 
+/* A registry file whose name is UTF-8 beyond ASCII ("Gerätelager-東京"): opened by exactly that
+ * name, reopened, and named in messages as given. */
+static void utf8_path(void) {
+  char directory[] = "/tmp/mmdreg-capi-utf8-XXXXXX";
+  char file[128];
+  mmdreg_registry* registry = NULL;
+  uint32_t org = 0;
+  FILE* f;
+
+  CHECK(mkdtemp(directory) != NULL);
+  snprintf(file, sizeof file, "%s/Ger\xC3\xA4telager-\xE6\x9D\xB1\xE4\xBA\xAC.db", directory);
+  CHECK(mmdreg_registry_open(file, strlen(file), NULL, 0, &registry) == MMDREG_OK);
+  CHECK(mmdreg_registry_add_organization(registry, "Contoso", 7, &org) == MMDREG_OK);
+  mmdreg_registry_free_and_clear(&registry);
+  /* The bytes of the name reached the file system unchanged. */
+  f = fopen(file, "rb");
+  CHECK(f != NULL);
+  if (f != NULL) fclose(f);
+  CHECK(mmdreg_registry_open(file, strlen(file), NULL, 1, &registry) == MMDREG_OK);
+  CHECK(mmdreg_registry_advance(registry, 1) == MMDREG_EREFUSED);
+  CHECK(strstr(mmdreg_registry_last_error(registry),
+               "Ger\xC3\xA4telager-\xE6\x9D\xB1\xE4\xBA\xAC.db") != NULL);
+  mmdreg_registry_free_and_clear(&registry);
+  CHECK(unlink(file) == 0);
+  {
+    char extra[160];
+    snprintf(extra, sizeof extra, "%s-wal", file);
+    unlink(extra);
+    snprintf(extra, sizeof extra, "%s-shm", file);
+    unlink(extra);
+  }
+  CHECK(rmdir(directory) == 0);
+}
+
 int main(void) {
   build_hashes();
   lifecycle();
   partners_need_consent();
   misuse();
   durable();
+  utf8_path();
   return check_report();
 }

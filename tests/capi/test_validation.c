@@ -16,7 +16,8 @@ static int finding_with_rule(const mmdreg_report* report, const char* rule_id,
                              mmdreg_finding* found) {
   size_t count = 0;
   size_t i;
-  const int rule = mmdreg_rule_from_id(rule_id, strlen(rule_id));
+  int rule = 0;
+  CHECK(mmdreg_rule_from_id(rule_id, strlen(rule_id), &rule) == MMDREG_OK);
   if (mmdreg_report_finding_count(report, &count) != MMDREG_OK) return 0;
   for (i = 0; i < count; ++i) {
     mmdreg_finding finding;
@@ -38,6 +39,7 @@ static void options(void) {
   CHECK(from_function.target == MMDREG_TARGET_DIALECT_DEFAULT);
   CHECK(from_function.detect_duplicates == 1 && from_function.threads == 1);
   CHECK(mmdreg_validate_options_init(NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_validate_options_init", "options is NULL");
 }
 
 static void buffer_with_bad_rows(void) {
@@ -52,6 +54,7 @@ static void buffer_with_bad_rows(void) {
 
   CHECK(mmdreg_validate_buffer(bad_rows, strlen(bad_rows), NULL, &report) == MMDREG_OK);
   CHECK(report != NULL);
+  CHECK_STR(mmdreg_report_last_error(report), "");
   CHECK(mmdreg_report_rows(report, &value) == MMDREG_OK && value == 2);
   CHECK(mmdreg_report_accepted(report, &value) == MMDREG_OK && value == 0);
   CHECK(mmdreg_report_rejected(report, &value) == MMDREG_OK && value == 2);
@@ -79,15 +82,30 @@ static void buffer_with_bad_rows(void) {
   CHECK(finding_with_rule(report, "required-missing", &finding));
   CHECK(finding.line == 4);
 
-  /* Misuse of the accessors. */
+  /* Misuse of the accessors: the thread and the report both keep the message. */
   CHECK(mmdreg_report_finding(report, count, &finding) == MMDREG_EINVAL);
-  CHECK(strstr(mmdreg_last_error(), "past the") != NULL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_report_finding", "past the");
+  CHECK_MESSAGE(mmdreg_report_last_error(report), "mmdreg_report_finding", "past the");
+  CHECK(mmdreg_report_finding(report, 0, &finding) == MMDREG_OK);
+  CHECK_STR(mmdreg_report_last_error(report), "");
   CHECK(mmdreg_report_finding(report, 0, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_report_last_error(report), "mmdreg_report_finding", "out is NULL");
+  /* A failure elsewhere (NULL report, another call) leaves this report's message alone. */
   CHECK(mmdreg_report_finding(NULL, 0, &finding) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_report_finding", "report is NULL");
+  CHECK(mmdreg_validate_options_init(NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_report_last_error(report), "mmdreg_report_finding", "out is NULL");
   CHECK(mmdreg_report_finding_count(NULL, &count) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_report_finding_count", "report is NULL");
   CHECK(mmdreg_report_finding_count(report, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_report_last_error(report), "mmdreg_report_finding_count", "out is NULL");
   CHECK(mmdreg_report_rows(NULL, &value) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_report_rows", "report is NULL");
   CHECK(mmdreg_report_rows(report, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_report_last_error(report), "mmdreg_report_rows", "out is NULL");
+  CHECK(mmdreg_report_rows(report, &value) == MMDREG_OK);
+  CHECK_STR(mmdreg_report_last_error(report), "");
+  CHECK_STR(mmdreg_report_last_error(NULL), "");
   CHECK(mmdreg_report_accepted(NULL, &value) == MMDREG_EINVAL);
   CHECK(mmdreg_report_rejected(NULL, &value) == MMDREG_EINVAL);
   CHECK(mmdreg_report_blank_lines(NULL, &value) == MMDREG_EINVAL);
@@ -99,7 +117,9 @@ static void buffer_with_bad_rows(void) {
   CHECK(mmdreg_report_dialect(report, NULL, &columns) == MMDREG_EINVAL);
   CHECK(mmdreg_report_encoding(NULL, &encoding) == MMDREG_EINVAL);
   CHECK(mmdreg_report_encoding(report, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_report_last_error(report), "mmdreg_report_encoding", "out is NULL");
   CHECK(mmdreg_encoding_name((mmdreg_encoding)4) == NULL);
+  CHECK(mmdreg_encoding_name((mmdreg_encoding)-1) == NULL);
   CHECK_STR(mmdreg_encoding_name(MMDREG_ENCODING_UTF16LE), "utf-16le");
   /* The double-free-safe helper clears the pointer: a second call is harmless. */
   mmdreg_report_free_and_clear(&report);
@@ -157,21 +177,25 @@ static void options_are_honoured_and_checked(void) {
   CHECK(mmdreg_validate_buffer(bad_rows, strlen(bad_rows), &options, &report) ==
         MMDREG_EUNSUPPORTED);
   CHECK(report == NULL);
-  CHECK(strstr(mmdreg_last_error(), "version 2") != NULL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_validate_buffer", "options version 2");
   options.version = MMDREG_VALIDATE_OPTIONS_VERSION;
   options.dialect = (mmdreg_dialect)4;
   CHECK(mmdreg_validate_buffer(bad_rows, strlen(bad_rows), &options, &report) == MMDREG_EINVAL);
   options.dialect = (mmdreg_dialect)-2;
   CHECK(mmdreg_validate_buffer(bad_rows, strlen(bad_rows), &options, &report) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_validate_buffer", "unknown dialect -2");
   options.dialect = MMDREG_DIALECT_NONE;
   options.target = (mmdreg_upload_target)-1;
   CHECK(mmdreg_validate_buffer(bad_rows, strlen(bad_rows), &options, &report) == MMDREG_EINVAL);
   options.target = (mmdreg_upload_target)4;
   CHECK(mmdreg_validate_buffer(bad_rows, strlen(bad_rows), &options, &report) == MMDREG_EINVAL);
-  CHECK(strstr(mmdreg_last_error(), "target") != NULL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_validate_buffer", "unknown upload target 4");
   CHECK(report == NULL);
   CHECK(mmdreg_validate_buffer(NULL, 5, NULL, &report) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_validate_buffer",
+                "content is NULL with a non-zero length");
   CHECK(mmdreg_validate_buffer(bad_rows, strlen(bad_rows), NULL, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_validate_buffer", "out is NULL");
 }
 
 static void files(void) {
@@ -201,8 +225,11 @@ static void files(void) {
   CHECK(mmdreg_validate_file(missing, strlen(missing), NULL, &report) == MMDREG_EIO);
   CHECK(report == NULL && strstr(mmdreg_last_error(), "devices.csv") != NULL);
   CHECK(mmdreg_validate_file(NULL, 3, NULL, &report) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_validate_file", "path is NULL with a non-zero length");
   CHECK(mmdreg_validate_file(NULL, 0, NULL, &report) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_validate_file", "path is empty");
   CHECK(mmdreg_validate_file(path, strlen(path), NULL, NULL) == MMDREG_EINVAL);
+  CHECK_MESSAGE(mmdreg_last_error(), "mmdreg_validate_file", "out is NULL");
 }
 
 int main(void) {
