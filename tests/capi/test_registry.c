@@ -582,7 +582,30 @@ static void upload_csv_and_json(void) {
   CHECK(result == NULL);
   CHECK(blade_size(registry, fabrikam) == 1);
 
-  /* The same list, named JSON explicitly, is read as JSON; named CSV, it is a rejected file. */
+  /* Detection looks at the first 64 bytes only: past them, the list is taken for CSV (a file
+   * rejected whole); named JSON it is read as one, and its device is registered already. */
+  {
+    static char padded[sizeof upload_text];
+    memset(padded, ' ', 70);
+    memcpy(padded + 70, upload_text, used);
+    upload.content = padded;
+    upload.content_length = used + 70;
+    CHECK(mmdreg_registry_register_upload(registry, &upload, &result) == MMDREG_OK);
+    CHECK(mmdreg_upload_result_file_rejected(result, &file_rejected) == MMDREG_OK);
+    CHECK(file_rejected == 1);
+    mmdreg_upload_result_free_and_clear(&result);
+    upload.format = MMDREG_UPLOAD_JSON;
+    CHECK(mmdreg_registry_register_upload(registry, &upload, &result) == MMDREG_OK);
+    CHECK(mmdreg_upload_result_request(result, &submitted, NULL) == MMDREG_OK && submitted == 1);
+    CHECK(mmdreg_upload_result_device(result, 0, &device) == MMDREG_OK);
+    CHECK(device.failed == 1 && device.error == MMDREG_ERROR_DEVICE_ALREADY_REGISTERED);
+    CHECK(device.line == 1 && device.device == 0);
+    mmdreg_upload_result_free_and_clear(&result);
+    upload.content = upload_text;
+    upload.content_length = used;
+  }
+
+  /* The list named CSV is a rejected file. */
   upload.format = MMDREG_UPLOAD_CSV;
   CHECK(mmdreg_registry_register_upload(registry, &upload, &result) == MMDREG_OK);
   CHECK(mmdreg_upload_result_file_rejected(result, &file_rejected) == MMDREG_OK);
