@@ -796,8 +796,8 @@ MMDREG_API mmdreg_status mmdreg_upload_result_profile(const mmdreg_upload_result
 MMDREG_API mmdreg_status mmdreg_upload_result_finding_count(const mmdreg_upload_result* result,
                                                             size_t* count);
 /**
- * Finding `index` (0-based), as mmdreg_report_finding gives it (for JSON, `line` is the 1-based
- * list position, 0 for the document, and `column` the JSON path). Strings borrowed from the result,
+ * Finding `index` (0-based), as mmdreg_report_finding gives it; for a JSON list `line` is 0 and
+ * `column` the JSON path of the value, e.g. "$[3].groupTag". Strings borrowed from the result,
  * NUL-terminated, valid until its free. MMDREG_EINVAL when index >= the count.
  */
 MMDREG_API mmdreg_status mmdreg_upload_result_finding(const mmdreg_upload_result* result,

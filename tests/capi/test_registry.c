@@ -572,6 +572,7 @@ static void upload_csv_and_json(void) {
   CHECK_STR(mmdreg_rule_id(finding.rule), "hash-length");
   CHECK(finding.severity == MMDREG_SEVERITY_ERROR && finding.column != NULL);
   CHECK(strncmp(finding.column, "$[1]", 4) == 0 && finding.column_length >= 4);
+  CHECK(finding.line == 0);
   CHECK(finding.message_length == strlen(finding.message) && finding.message_length > 0);
   CHECK(mmdreg_upload_result_device_count(result, &count) == MMDREG_OK && count == 1);
   CHECK(mmdreg_upload_result_device(result, 0, &device) == MMDREG_OK);
