@@ -694,6 +694,135 @@ MMDREG_API mmdreg_status mmdreg_registry_register(mmdreg_registry* registry,
                                                   const mmdreg_registration* registration,
                                                   mmdreg_device_outcome* outcomes,
                                                   uint32_t* request_number);
+/** What an upload holds. */
+typedef enum mmdreg_upload_format {
+  /** JSON when the first non-blank byte among the first 64 (UTF-8 byte order mark skipped) is '{'
+   * or '[', as the Python package decides; CSV otherwise. */
+  MMDREG_UPLOAD_DETECT = 0,
+  MMDREG_UPLOAD_CSV = 1,  /**< a CSV upload in any dialect and encoding */
+  MMDREG_UPLOAD_JSON = 2, /**< an Autopilot JSON device list */
+  MMDREG_UPLOAD_FORMAT_MAX_ENUM = 0x7FFFFFFF
+} mmdreg_upload_format;
+
+/** The layout version of mmdreg_upload this header describes. */
+#define MMDREG_UPLOAD_VERSION 1
+
+/**
+ * An uploaded file to validate and register in one call (mmdreg_registry_register_upload).
+ * Versioned like mmdreg_validate_options.
+ */
+typedef struct mmdreg_upload {
+  uint32_t version; /**< MMDREG_UPLOAD_VERSION */
+  mmdreg_actor by;
+  uint32_t organization;
+  mmdreg_channel via;
+  const char* content; /**< the file's bytes (need not be NUL-terminated) */
+  size_t content_length;
+  mmdreg_upload_format format;
+  /**
+   * 0 (default): `profile` + `shared` make the batch's group tag, as the Devices blade does (spec
+   * 6); the rows' own Group Tag values are not submitted, and rows whose tag said otherwise are
+   * counted as retagged. 1: the first accepted row with a valid MMD tag decides the profile
+   * (Standard when none has one), shared when that tag or `shared` says so; `profile` is ignored
+   * and the rows keep their tags, so a file mixing tags is refused (one batch per tag).
+   */
+  int rows_decide;
+  mmdreg_profile profile;
+  int shared; /**< refused for Power user */
+  const char* order_id;
+  size_t order_id_length;
+} mmdreg_upload;
+
+/** Tenant admin 0 of organization 0 through the Devices blade (set `by`, `organization` and the
+ * content), detected format, the Standard profile chosen, not shared, no order id. */
+#define MMDREG_UPLOAD_INIT                                                                        \
+  {                                                                                               \
+    MMDREG_UPLOAD_VERSION, {MMDREG_ACTOR_TENANT_ADMIN, 0}, 0, MMDREG_CHANNEL_DEVICES_BLADE, NULL, \
+        0, MMDREG_UPLOAD_DETECT, 0, MMDREG_PROFILE_STANDARD, 0, NULL, 0                           \
+  }
+
+/** Fills `upload` with the defaults (same as MMDREG_UPLOAD_INIT). */
+MMDREG_API mmdreg_status mmdreg_upload_init(mmdreg_upload* upload);
+
+/** What became of an upload: the check's findings and counts, and the batch's outcomes. Owned by
+ * the caller; independent of the registry once made. Release with mmdreg_upload_result_free. */
+typedef struct mmdreg_upload_result mmdreg_upload_result;
+
+/**
+ * Validates `upload->content` with the upload rules (as mmdreg_validate_buffer with the default
+ * options, or the JSON device list rules) and registers the rows they accept in one batch, with
+ * their file lines. Nothing is submitted when the file is rejected whole or no row is accepted:
+ * that is a success whose result says so. A refused batch (no consent, profile disabled, Power
+ * user shared, rows with two tags when the rows decide, ...) is a failure (MMDREG_EREFUSED /
+ * MMDREG_EINVAL / MMDREG_ENOTFOUND) with nothing recorded, as for mmdreg_registry_register; so is
+ * a JSON document that is not a device list (MMDREG_EINVAL). MMDREG_EUNSUPPORTED for an unknown
+ * `version`. On success `*out` is a new result.
+ */
+MMDREG_API mmdreg_status mmdreg_registry_register_upload(mmdreg_registry* registry,
+                                                         const mmdreg_upload* upload,
+                                                         mmdreg_upload_result** out);
+/** Releases an upload result and every pointer borrowed from it; NULL is accepted. */
+MMDREG_API void mmdreg_upload_result_free(mmdreg_upload_result* result);
+/** The double-free-safe form: frees `*result` and sets it to NULL, so a second call does nothing.
+ * NULL and a pointer to NULL are accepted. */
+MMDREG_API void mmdreg_upload_result_free_and_clear(mmdreg_upload_result** result);
+/**
+ * The message of the last failed call on this result, or "" after a successful one.
+ * Owned by the handle: valid until the next call on it or its free. "" for NULL (static).
+ */
+MMDREG_API const char* mmdreg_upload_result_last_error(const mmdreg_upload_result* result);
+
+/** `*submitted` = 1 when a batch was registered, 0 when nothing was submitted; `*request_number`
+ * (may be NULL) numbers it for mmdreg_registry_export_failures, 0 when nothing was submitted. */
+MMDREG_API mmdreg_status mmdreg_upload_result_request(const mmdreg_upload_result* result,
+                                                      int* submitted, uint32_t* request_number);
+/**
+ * Counts (any pointer may be NULL): data rows (list items for JSON) read, rows the upload rules
+ * rejected, devices of the batch accepted and failed by the registry, rows retagged (see
+ * mmdreg_upload.rows_decide).
+ */
+MMDREG_API mmdreg_status mmdreg_upload_result_counts(const mmdreg_upload_result* result,
+                                                     uint64_t* rows, uint64_t* rejected_rows,
+                                                     uint64_t* accepted, uint64_t* failed,
+                                                     uint64_t* retagged);
+/** 1 when a file-level error (encoding, empty file, header, too many rows) rejected the upload. */
+MMDREG_API mmdreg_status mmdreg_upload_result_file_rejected(const mmdreg_upload_result* result,
+                                                            int* out);
+/** The profile and shared flag (may be NULL) the batch was registered with, or would have been
+ * when nothing was submitted. */
+MMDREG_API mmdreg_status mmdreg_upload_result_profile(const mmdreg_upload_result* result,
+                                                      mmdreg_profile* profile, int* shared);
+/** The number of findings of the check, in input order. */
+MMDREG_API mmdreg_status mmdreg_upload_result_finding_count(const mmdreg_upload_result* result,
+                                                            size_t* count);
+/**
+ * Finding `index` (0-based), as mmdreg_report_finding gives it; for a JSON list `line` is 0 and
+ * `column` the JSON path of the value, e.g. "$[3].groupTag". Strings borrowed from the result,
+ * NUL-terminated, valid until its free. MMDREG_EINVAL when index >= the count.
+ */
+MMDREG_API mmdreg_status mmdreg_upload_result_finding(const mmdreg_upload_result* result,
+                                                      size_t index, mmdreg_finding* out);
+
+/** What became of one submitted device. Strings borrowed from the result, NUL-terminated after
+ * `*_length` bytes, valid until its free. */
+typedef struct mmdreg_upload_device {
+  uint32_t line; /**< the file line (CSV) or 1-based list position (JSON) it came from */
+  const char* serial_number;
+  size_t serial_number_length;
+  uint32_t device;                 /**< its Devices-blade id; 0 when there is none */
+  int failed;                      /**< 1 when the device failed: see error and request_id */
+  mmdreg_registration_error error; /**< meaningful when failed */
+  const char* request_id;          /**< "" unless error is Unexpected error */
+  size_t request_id_length;
+} mmdreg_upload_device;
+
+/** The number of submitted devices (0 when nothing was submitted), in file order. */
+MMDREG_API mmdreg_status mmdreg_upload_result_device_count(const mmdreg_upload_result* result,
+                                                           size_t* count);
+/** Submitted device `index`; MMDREG_EINVAL when index >= the count. */
+MMDREG_API mmdreg_status mmdreg_upload_result_device(const mmdreg_upload_result* result,
+                                                     size_t index, mmdreg_upload_device* out);
+
 /** A tenant admin of `organization` removes the device. */
 MMDREG_API mmdreg_status mmdreg_registry_deregister(mmdreg_registry* registry,
                                                     uint32_t organization, uint32_t device);

@@ -2,13 +2,17 @@
 // the Devices blade snapshot, failure and audit exports.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "findings.hpp"
 #include "guard.hpp"
 #include "mmdreg/registry/engine.hpp"
+#include "mmdreg/registry/intake.hpp"
 #include "mmdreg/store/sqlite_storage.hpp"
 
 struct mmdreg_registry {
@@ -20,6 +24,28 @@ struct mmdreg_registry {
 
 struct mmdreg_devices {
   std::vector<mmdreg::registry::blade_row> rows;
+  mutable std::string last_error;
+};
+
+struct mmdreg_upload_result {
+  /// One submitted device: its outcome and the serial number it was submitted with.
+  struct device {
+    std::uint32_t line = 0;
+    std::string serial_number;
+    std::uint32_t id = 0;
+    std::optional<mmdreg::registration_failure> failure;
+  };
+  std::vector<mmdreg::diagnostic> findings;
+  std::uint64_t rows = 0;
+  std::uint64_t rejected_rows = 0;
+  bool file_rejected = false;
+  std::optional<std::uint32_t> request;  ///< absent when nothing was submitted
+  std::uint64_t accepted = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t retagged = 0;
+  mmdreg::device_profile profile = mmdreg::device_profile::standard;
+  bool shared = false;
+  std::vector<device> devices;
   mutable std::string last_error;
 };
 
@@ -62,6 +88,38 @@ mmdreg_status check_format(const char* function, const mmdreg_export_format& for
   if (value != MMDREG_EXPORT_CSV && value != MMDREG_EXPORT_JSON)
     return fail(MMDREG_EINVAL,
                 std::string(function) + ": unknown export format " + std::to_string(value));
+  return MMDREG_OK;
+}
+
+/// Records a library error under the name of the function that met it.
+mmdreg_status fail_in(const char* function, const mmdreg::error& e) {
+  return fail(mmdreg::capi::status_of(e.code), std::string(function) + ": " + e.message);
+}
+
+/// The parts of a batch the caller names (who, for whom, through which channel, the order id) and
+/// the profile when `check_profile`: MMDREG_OK, or the failure recorded for a value out of range.
+mmdreg_status batch_header(const char* function, const mmdreg_actor& by, uint32_t organization,
+                           const mmdreg_channel& via, const mmdreg_profile& profile,
+                           bool check_profile, const char* order_id, size_t order_id_length,
+                           reg::registration_request& request) {
+  if (const int value = mmdreg::capi::enum_value(by.kind);
+      value < MMDREG_ACTOR_TENANT_ADMIN || value > MMDREG_ACTOR_SERVICE)
+    return fail(MMDREG_EINVAL,
+                std::string(function) + ": unknown actor kind " + std::to_string(value));
+  if (const int value = mmdreg::capi::enum_value(via);
+      value < MMDREG_CHANNEL_DEVICES_BLADE || value > MMDREG_CHANNEL_MMD_API)
+    return fail(MMDREG_EINVAL,
+                std::string(function) + ": unknown channel " + std::to_string(value));
+  if (const int value = mmdreg::capi::enum_value(profile);
+      check_profile && (value < MMDREG_PROFILE_STANDARD || value > MMDREG_PROFILE_KIOSK))
+    return fail(MMDREG_EINVAL,
+                std::string(function) + ": unknown profile " + std::to_string(value));
+  request.by = {static_cast<reg::actor_kind>(by.kind), by.id};
+  request.organization = static_cast<reg::organization_id>(organization);
+  request.via = static_cast<reg::channel>(via);
+  if (check_profile) request.profile = static_cast<mmdreg::device_profile>(profile);
+  if (!text(function, "order_id", order_id, order_id_length, request.order_id))
+    return MMDREG_EINVAL;
   return MMDREG_OK;
 }
 
@@ -201,27 +259,14 @@ mmdreg_status mmdreg_registry_register(mmdreg_registry* registry,
                   std::string(function) + ": devices is NULL with a non-zero device_count");
     if (outcomes == nullptr && registration->device_count != 0)
       return null_argument(function, "outcomes");
-    if (const int value = mmdreg::capi::enum_value(registration->by.kind);
-        value < MMDREG_ACTOR_TENANT_ADMIN || value > MMDREG_ACTOR_SERVICE)
-      return fail(MMDREG_EINVAL,
-                  std::string(function) + ": unknown actor kind " + std::to_string(value));
-    if (const int value = mmdreg::capi::enum_value(registration->via);
-        value < MMDREG_CHANNEL_DEVICES_BLADE || value > MMDREG_CHANNEL_MMD_API)
-      return fail(MMDREG_EINVAL,
-                  std::string(function) + ": unknown channel " + std::to_string(value));
-    if (const int value = mmdreg::capi::enum_value(registration->profile);
-        value < MMDREG_PROFILE_STANDARD || value > MMDREG_PROFILE_KIOSK)
-      return fail(MMDREG_EINVAL,
-                  std::string(function) + ": unknown profile " + std::to_string(value));
     reg::registration_request request;
-    request.by = {static_cast<reg::actor_kind>(registration->by.kind), registration->by.id};
-    request.organization = static_cast<reg::organization_id>(registration->organization);
-    request.via = static_cast<reg::channel>(registration->via);
-    request.profile = static_cast<mmdreg::device_profile>(registration->profile);
+    if (const auto status =
+            batch_header(function, registration->by, registration->organization, registration->via,
+                         registration->profile, true, registration->order_id,
+                         registration->order_id_length, request);
+        status != MMDREG_OK)
+      return status;
     request.shared = registration->shared != 0;
-    if (!text(function, "order_id", registration->order_id, registration->order_id_length,
-              request.order_id))
-      return MMDREG_EINVAL;
     request.devices.resize(registration->device_count);
     for (size_t i = 0; i < registration->device_count; ++i) {
       const auto& in = registration->devices[i];
@@ -393,6 +438,200 @@ mmdreg_status mmdreg_registry_export_audit(mmdreg_registry* registry, uint32_t o
     const auto text = format == MMDREG_EXPORT_CSV ? reg::audit_to_csv(records.value())
                                                   : reg::audit_to_json(records.value());
     return export_into(function, text, buffer, capacity, length);
+  });
+}
+
+mmdreg_status mmdreg_upload_init(mmdreg_upload* upload) {
+  return guarded(__func__, [&](const char* function) {
+    if (upload == nullptr) return null_argument(function, "upload");
+    *upload = MMDREG_UPLOAD_INIT;
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_registry_register_upload(mmdreg_registry* registry,
+                                              const mmdreg_upload* upload,
+                                              mmdreg_upload_result** out) {
+  return with_registry(__func__, registry, [&](reg::engine& engine, const char* function) {
+    if (upload == nullptr) return null_argument(function, "upload");
+    if (out == nullptr) return null_argument(function, "out");
+    if (upload->version != MMDREG_UPLOAD_VERSION)
+      return fail(MMDREG_EUNSUPPORTED, std::string(function) + ": upload version " +
+                                           std::to_string(upload->version) + " is not supported (" +
+                                           std::to_string(MMDREG_UPLOAD_VERSION) + " is)");
+    std::string_view content;
+    if (!mmdreg::capi::text_argument(function, "content", upload->content, upload->content_length,
+                                     content))
+      return MMDREG_EINVAL;
+    const int format = mmdreg::capi::enum_value(upload->format);
+    if (format < MMDREG_UPLOAD_DETECT || format > MMDREG_UPLOAD_JSON)
+      return fail(MMDREG_EINVAL,
+                  std::string(function) + ": unknown upload format " + std::to_string(format));
+    const bool rows_decide = upload->rows_decide != 0;
+    reg::registration_request request;
+    if (const auto status =
+            batch_header(function, upload->by, upload->organization, upload->via, upload->profile,
+                         !rows_decide, upload->order_id, upload->order_id_length, request);
+        status != MMDREG_OK)
+      return status;
+
+    const bool json = format == MMDREG_UPLOAD_JSON ||
+                      (format == MMDREG_UPLOAD_DETECT && reg::upload_looks_like_json(content));
+    auto checked = json ? reg::check_json_upload(content)
+                        : mmdreg::result<reg::checked_upload>(reg::check_csv_upload(content));
+    if (!checked.ok()) return fail_in(function, checked.err());
+    auto& upload_checked = checked.value();
+
+    auto result = std::make_unique<mmdreg_upload_result>();
+    result->rows = upload_checked.rows;
+    result->rejected_rows = upload_checked.rejected;
+    result->file_rejected = upload_checked.file_rejected;
+    request.devices = std::move(upload_checked.devices);
+    result->retagged = reg::select_profile(
+        request,
+        rows_decide ? std::nullopt : std::optional<mmdreg::device_profile>(request.profile),
+        upload->shared != 0);
+    result->profile = request.profile;
+    result->shared = request.shared;
+    if (!request.devices.empty()) {
+      for (auto& entry : request.devices)
+        entry.record.order_id = request.order_id;
+      auto registered = engine.register_devices(request);
+      if (!registered.ok()) return fail_in(function, registered.err());
+      auto& answer = registered.value();
+      result->request = static_cast<std::uint32_t>(answer.number);
+      result->accepted = answer.accepted;
+      result->failed = answer.failed;
+      result->devices.reserve(answer.devices.size());
+      for (size_t i = 0; i < answer.devices.size(); ++i) {
+        auto& outcome = answer.devices[i];
+        mmdreg_upload_result::device d;
+        d.line = outcome.line;
+        if (i < request.devices.size()) d.serial_number = request.devices[i].record.serial_number;
+        d.id = outcome.device ? static_cast<std::uint32_t>(*outcome.device) : 0;
+        d.failure = std::move(outcome.failure);
+        result->devices.push_back(std::move(d));
+      }
+    }
+    result->findings = std::move(upload_checked.findings);
+    *out = result.release();
+    return MMDREG_OK;
+  });
+}
+
+void mmdreg_upload_result_free(mmdreg_upload_result* result) {
+  MMDREG_CAPI_NOTHROW(delete result);
+}
+
+void mmdreg_upload_result_free_and_clear(mmdreg_upload_result** result) {
+  if (result == nullptr) return;
+  MMDREG_CAPI_NOTHROW(delete *result);
+  *result = nullptr;
+}
+
+const char* mmdreg_upload_result_last_error(const mmdreg_upload_result* result) {
+  return MMDREG_CAPI_NOTHROW(result == nullptr ? "" : result->last_error.c_str());
+}
+
+mmdreg_status mmdreg_upload_result_request(const mmdreg_upload_result* result, int* submitted,
+                                           uint32_t* request_number) {
+  return guarded_on(__func__, result, [&](const char* function) {
+    if (result == nullptr) return null_argument(function, "result");
+    if (submitted == nullptr) return null_argument(function, "submitted");
+    *submitted = result->request ? 1 : 0;
+    if (request_number != nullptr) *request_number = result->request.value_or(0);
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_upload_result_counts(const mmdreg_upload_result* result, uint64_t* rows,
+                                          uint64_t* rejected_rows, uint64_t* accepted,
+                                          uint64_t* failed, uint64_t* retagged) {
+  return guarded_on(__func__, result, [&](const char* function) {
+    if (result == nullptr) return null_argument(function, "result");
+    if (rows != nullptr) *rows = result->rows;
+    if (rejected_rows != nullptr) *rejected_rows = result->rejected_rows;
+    if (accepted != nullptr) *accepted = result->accepted;
+    if (failed != nullptr) *failed = result->failed;
+    if (retagged != nullptr) *retagged = result->retagged;
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_upload_result_file_rejected(const mmdreg_upload_result* result, int* out) {
+  return guarded_on(__func__, result, [&](const char* function) {
+    if (result == nullptr) return null_argument(function, "result");
+    if (out == nullptr) return null_argument(function, "out");
+    *out = result->file_rejected ? 1 : 0;
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_upload_result_profile(const mmdreg_upload_result* result,
+                                           mmdreg_profile* profile, int* shared) {
+  return guarded_on(__func__, result, [&](const char* function) {
+    if (result == nullptr) return null_argument(function, "result");
+    if (profile == nullptr) return null_argument(function, "profile");
+    *profile = static_cast<mmdreg_profile>(result->profile);
+    if (shared != nullptr) *shared = result->shared ? 1 : 0;
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_upload_result_finding_count(const mmdreg_upload_result* result,
+                                                 size_t* count) {
+  return guarded_on(__func__, result, [&](const char* function) {
+    if (result == nullptr) return null_argument(function, "result");
+    if (count == nullptr) return null_argument(function, "count");
+    *count = result->findings.size();
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_upload_result_finding(const mmdreg_upload_result* result, size_t index,
+                                           mmdreg_finding* out) {
+  return guarded_on(__func__, result, [&](const char* function) {
+    if (result == nullptr) return null_argument(function, "result");
+    if (out == nullptr) return null_argument(function, "out");
+    if (index >= result->findings.size())
+      return fail(MMDREG_EINVAL, std::string(function) + ": index " + std::to_string(index) +
+                                     " is past the " + std::to_string(result->findings.size()) +
+                                     " findings");
+    *out = mmdreg::capi::finding_of(result->findings[index]);
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_upload_result_device_count(const mmdreg_upload_result* result, size_t* count) {
+  return guarded_on(__func__, result, [&](const char* function) {
+    if (result == nullptr) return null_argument(function, "result");
+    if (count == nullptr) return null_argument(function, "count");
+    *count = result->devices.size();
+    return MMDREG_OK;
+  });
+}
+
+mmdreg_status mmdreg_upload_result_device(const mmdreg_upload_result* result, size_t index,
+                                          mmdreg_upload_device* out) {
+  return guarded_on(__func__, result, [&](const char* function) {
+    if (result == nullptr) return null_argument(function, "result");
+    if (out == nullptr) return null_argument(function, "out");
+    if (index >= result->devices.size())
+      return fail(MMDREG_EINVAL, std::string(function) + ": index " + std::to_string(index) +
+                                     " is past the " + std::to_string(result->devices.size()) +
+                                     " devices");
+    const auto& d = result->devices[index];
+    *out = mmdreg_upload_device{};
+    out->line = d.line;
+    out->serial_number = d.serial_number.c_str();
+    out->serial_number_length = d.serial_number.size();
+    out->device = d.id;
+    out->failed = d.failure ? 1 : 0;
+    out->error = d.failure ? static_cast<mmdreg_registration_error>(d.failure->error)
+                           : MMDREG_ERROR_DEVICE_NOT_FOUND;
+    out->request_id = d.failure ? d.failure->request_id.c_str() : "";
+    out->request_id_length = d.failure ? d.failure->request_id.size() : 0;
+    return MMDREG_OK;
   });
 }
 

@@ -2,6 +2,7 @@
 #include <optional>
 #include <string>
 
+#include "findings.hpp"
 #include "guard.hpp"
 #include "mmdreg/csv/validator.hpp"
 
@@ -179,16 +180,7 @@ mmdreg_status mmdreg_report_finding(const mmdreg_report* report, size_t index,
       return fail(MMDREG_EINVAL, std::string(function) + ": index " + std::to_string(index) +
                                      " is past the " + std::to_string(findings.size()) +
                                      " findings");
-    const auto& d = findings[index];
-    out->rule = static_cast<int>(d.rule);
-    out->severity = static_cast<mmdreg_severity>(d.severity);
-    out->line = d.line;
-    out->column = d.column.c_str();
-    out->column_length = d.column.size();
-    out->message = d.message.c_str();
-    out->message_length = d.message.size();
-    out->fix = d.fix.c_str();
-    out->fix_length = d.fix.size();
+    *out = mmdreg::capi::finding_of(findings[index]);
     return MMDREG_OK;
   });
 }

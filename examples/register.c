@@ -1,8 +1,9 @@
-/* Validates an Autopilot CSV file and registers its accepted rows into an in-memory registry, in
- * one batch per profile (read from each row's group tag), advances the clock two hours, and prints
- * the Devices blade. Plain C over the C ABI.
+/* Validates upload files (CSV in any dialect and encoding, or an Autopilot JSON device list) and
+ * registers the rows each accepts into an in-memory registry, one call per file with the group tag
+ * the rows carry (Standard when none has an MMD tag), then advances the clock two hours and prints
+ * the Devices blade. Plain C over the C ABI: the library reads the files, nothing is parsed here.
  *
- *   register devices.csv
+ *   register devices.csv [more.csv ...]
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,14 +12,12 @@
 
 #include "mmdreg.h"
 
-#define MAX_ROWS 1000
-
 static int fail(const char* what, mmdreg_status status) {
   fprintf(stderr, "%s: %s: %s\n", what, mmdreg_status_name(status), mmdreg_last_error());
   return 1;
 }
 
-/* The whole file, NUL-terminated; NULL when it cannot be read. */
+/* The whole file; NULL when it cannot be read. */
 static char* read_file(const char* path, size_t* size) {
   FILE* f = fopen(path, "rb");
   char* content = NULL;
@@ -30,62 +29,23 @@ static char* read_file(const char* path, size_t* size) {
       free(content);
       content = NULL;
     }
-    if (content != NULL) {
-      content[length] = '\0';
-      *size = (size_t)length;
-    }
+    if (content != NULL) *size = (size_t)length;
   }
   fclose(f);
   return content;
 }
 
-/* Field `index` of a comma-separated line (the validator accepted it, so it has no quotes). */
-static mmdreg_text field(const char* line, size_t line_length, int index) {
-  mmdreg_text text = {NULL, 0};
-  const char* end = line + line_length;
-  const char* start = line;
-  int at = 0;
-  while (at < index && start < end) {
-    const char* comma = memchr(start, ',', (size_t)(end - start));
-    if (comma == NULL) return text;
-    start = comma + 1;
-    ++at;
-  }
-  if (at != index) return text;
-  text.data = start;
-  while (start < end && *start != ',')
-    ++start;
-  text.length = (size_t)(start - text.data);
-  return text;
-}
-
-int main(int argc, char** argv) {
+/* Prints what the upload rules say about `content`, as a validation report. */
+static int print_findings(const char* path, const char* content, size_t size) {
   mmdreg_report* report = NULL;
-  mmdreg_registry* registry = NULL;
-  mmdreg_devices* devices = NULL;
-  mmdreg_status status;
-  static unsigned char rejected[MAX_ROWS + 2];
-  static mmdreg_device_input inputs[MAX_ROWS];
-  static mmdreg_device_outcome outcomes[MAX_ROWS];
   uint64_t rows = 0, accepted = 0;
-  int file_rejected = 0, columns = 0, profile, shared, exit_code = 0;
-  mmdreg_dialect dialect = MMDREG_DIALECT_NONE;
-  size_t findings = 0, i, size = 0, registered = 0;
-  uint32_t organization = 0;
-  char* content;
-
-  if (argc != 2) {
-    fprintf(stderr, "usage: %s devices.csv\n", argv[0]);
-    return 2;
-  }
-  status = mmdreg_validate_file(argv[1], strlen(argv[1]), NULL, &report);
+  size_t findings = 0, i;
+  mmdreg_status status = mmdreg_validate_buffer(content, size, NULL, &report);
   if (status != MMDREG_OK) return fail("validate", status);
   mmdreg_report_rows(report, &rows);
   mmdreg_report_accepted(report, &accepted);
-  mmdreg_report_file_rejected(report, &file_rejected);
-  mmdreg_report_dialect(report, &dialect, &columns);
   mmdreg_report_finding_count(report, &findings);
-  printf("%s: %llu rows, %llu accepted, %zu findings\n", argv[1], (unsigned long long)rows,
+  printf("%s: %llu rows, %llu accepted, %zu findings\n", path, (unsigned long long)rows,
          (unsigned long long)accepted, findings);
   for (i = 0; i < findings; ++i) {
     mmdreg_finding finding;
@@ -93,103 +53,104 @@ int main(int argc, char** argv) {
     printf("  line %llu: %s %s: %s\n", (unsigned long long)finding.line,
            finding.severity == MMDREG_SEVERITY_ERROR ? "error" : "warning",
            mmdreg_rule_id(finding.rule), finding.message);
-    if (finding.severity == MMDREG_SEVERITY_ERROR && finding.line >= 2 &&
-        finding.line < MAX_ROWS + 2)
-      rejected[finding.line] = 1;
   }
   mmdreg_report_free(report);
-  if (file_rejected || dialect != MMDREG_DIALECT_AUTOPILOT || rows > MAX_ROWS) {
-    fprintf(stderr, "the file is rejected as a whole or is not an Autopilot upload\n");
-    return 1;
-  }
+  return 0;
+}
 
-  content = read_file(argv[1], &size);
-  if (content == NULL) {
-    fprintf(stderr, "cannot read %s\n", argv[1]);
-    return 1;
+/* Registers the rows of one file the rules accept, in one batch; returns how many became devices
+ * (-1 when the registry failed). A refused batch is reported and registers nothing. */
+static long register_file(mmdreg_registry* registry, uint32_t organization, const char* path,
+                          const char* content, size_t size) {
+  mmdreg_upload upload = MMDREG_UPLOAD_INIT;
+  mmdreg_upload_result* result = NULL;
+  mmdreg_profile profile = MMDREG_PROFILE_STANDARD;
+  uint64_t accepted = 0, failed = 0;
+  uint32_t request = 0;
+  size_t devices = 0, i;
+  int submitted = 0, shared = 0;
+  mmdreg_status status;
+
+  upload.by.kind = MMDREG_ACTOR_TENANT_ADMIN;
+  upload.by.id = organization;
+  upload.organization = organization;
+  upload.via = MMDREG_CHANNEL_DEVICES_BLADE;
+  upload.content = content;
+  upload.content_length = size;
+  upload.rows_decide = 1;
+  status = mmdreg_registry_register_upload(registry, &upload, &result);
+  if (status == MMDREG_EREFUSED || status == MMDREG_EINVAL || status == MMDREG_ENOTFOUND) {
+    printf("%s: batch refused: %s\n", path, mmdreg_registry_last_error(registry));
+    return 0;
+  }
+  if (status != MMDREG_OK) {
+    fail("register", status);
+    return -1;
+  }
+  mmdreg_upload_result_request(result, &submitted, &request);
+  if (!submitted) {
+    printf("%s: nothing submitted (no row accepted, or the file is rejected whole)\n", path);
+    mmdreg_upload_result_free(result);
+    return 0;
+  }
+  mmdreg_upload_result_counts(result, NULL, NULL, &accepted, &failed, NULL);
+  mmdreg_upload_result_profile(result, &profile, &shared);
+  printf("%s: request %u, %s%s: %llu registered, %llu failed\n", path, (unsigned)request,
+         mmdreg_profile_name(profile), shared ? " (shared)" : "", (unsigned long long)accepted,
+         (unsigned long long)failed);
+  mmdreg_upload_result_device_count(result, &devices);
+  for (i = 0; i < devices; ++i) {
+    mmdreg_upload_device device;
+    mmdreg_upload_result_device(result, i, &device);
+    if (device.failed)
+      printf("  line %u: %s: %s%s%s\n", (unsigned)device.line, device.serial_number,
+             mmdreg_registration_error_message(device.error), device.request_id_length ? " " : "",
+             device.request_id);
+  }
+  mmdreg_upload_result_free(result);
+  return (long)accepted;
+}
+
+int main(int argc, char** argv) {
+  mmdreg_registry* registry = NULL;
+  mmdreg_devices* devices = NULL;
+  mmdreg_status status;
+  uint32_t organization = 0;
+  size_t i, count = 0;
+  long registered = 0;
+  int arg;
+
+  if (argc < 2) {
+    fprintf(stderr, "usage: %s devices.csv [more.csv ...]\n", argv[0]);
+    return 2;
   }
   status = mmdreg_registry_create(NULL, &registry);
   if (status == MMDREG_OK)
     status = mmdreg_registry_add_organization(registry, "Contoso", 7, &organization);
   if (status != MMDREG_OK) {
-    free(content);
     mmdreg_registry_free(registry);
     return fail("registry", status);
   }
 
-  /* One batch per profile and shared flag: a batch carries one group tag. */
-  for (profile = MMDREG_PROFILE_STANDARD; profile <= MMDREG_PROFILE_KIOSK; ++profile) {
-    for (shared = 0; shared <= 1; ++shared) {
-      mmdreg_registration batch;
-      size_t count = 0;
-      uint32_t line = 1;
-      const char* cursor = content;
-      const char* end = content + size;
-      uint32_t request = 0;
-      while (cursor < end) {
-        const char* newline = memchr(cursor, '\n', (size_t)(end - cursor));
-        const char* line_end = newline != NULL ? newline : end;
-        size_t length = (size_t)(line_end - cursor);
-        if (length > 0 && cursor[length - 1] == '\r') --length;
-        if (line >= 2 && length > 0 && !rejected[line]) {
-          mmdreg_text tag = field(cursor, length, 3);
-          mmdreg_group_tag parsed;
-          int row_profile = MMDREG_PROFILE_STANDARD, row_shared = 0, mmd_tag = 0;
-          if (mmdreg_group_tag_parse(tag.data, tag.length, &parsed) == MMDREG_OK &&
-              parsed.kind == MMDREG_TAG_MMD) {
-            row_profile = parsed.profile;
-            row_shared = parsed.shared;
-            mmd_tag = 1;
-          }
-          if (row_profile == profile && row_shared == shared) {
-            mmdreg_device_input* input = &inputs[count++];
-            mmdreg_text serial = field(cursor, length, 0);
-            mmdreg_text product = field(cursor, length, 1);
-            mmdreg_text hash = field(cursor, length, 2);
-            memset(input, 0, sizeof *input);
-            input->serial_number = serial.data;
-            input->serial_number_length = serial.length;
-            input->product_id = product.data;
-            input->product_id_length = product.length;
-            input->hardware_hash = hash.data;
-            input->hardware_hash_length = hash.length;
-            if (mmd_tag) {
-              input->group_tag = tag.data;
-              input->group_tag_length = tag.length;
-            }
-            input->line = line;
-          }
-        }
-        cursor = line_end + (newline != NULL ? 1 : 0);
-        ++line;
-      }
-      if (count == 0) continue;
-      memset(&batch, 0, sizeof batch);
-      batch.version = MMDREG_REGISTRATION_VERSION;
-      batch.by.kind = MMDREG_ACTOR_TENANT_ADMIN;
-      batch.by.id = organization;
-      batch.organization = organization;
-      batch.via = MMDREG_CHANNEL_DEVICES_BLADE;
-      batch.profile = (mmdreg_profile)profile;
-      batch.shared = shared;
-      batch.devices = inputs;
-      batch.device_count = count;
-      status = mmdreg_registry_register(registry, &batch, outcomes, &request);
-      if (status != MMDREG_OK) {
-        printf("batch %s%s refused: %s\n", mmdreg_profile_name((mmdreg_profile)profile),
-               shared ? " (shared)" : "", mmdreg_registry_last_error(registry));
-        continue;
-      }
-      for (i = 0; i < count; ++i) {
-        if (outcomes[i].failed)
-          printf("  line %u: %s\n", (unsigned)outcomes[i].line,
-                 mmdreg_registration_error_message(outcomes[i].error));
-        else
-          ++registered;
-      }
+  for (arg = 1; arg < argc; ++arg) {
+    size_t size = 0;
+    long added;
+    char* content = read_file(argv[arg], &size);
+    if (content == NULL) {
+      fprintf(stderr, "cannot read %s\n", argv[arg]);
+      mmdreg_registry_free(registry);
+      return 1;
     }
+    added = print_findings(argv[arg], content, size) == 0
+                ? register_file(registry, organization, argv[arg], content, size)
+                : -1;
+    free(content);
+    if (added < 0) {
+      mmdreg_registry_free(registry);
+      return 1;
+    }
+    registered += added;
   }
-  free(content);
 
   status = mmdreg_registry_advance(registry, 2 * 3600);
   if (status == MMDREG_OK) status = mmdreg_registry_devices(registry, organization, &devices);
@@ -199,20 +160,16 @@ int main(int argc, char** argv) {
   }
   printf("\n%-16s %-12s %-16s %-15s %-7s %s\n", "Name", "Serial", "State", "Profile", "Shared",
          "Ring");
-  {
-    size_t count = 0;
-    mmdreg_devices_count(devices, &count);
-    for (i = 0; i < count; ++i) {
-      mmdreg_device_row row;
-      mmdreg_devices_row(devices, i, &row);
-      printf("%-16s %-12s %-16s %-15s %-7s %s\n", row.name, row.serial_number,
-             mmdreg_state_name(row.state), mmdreg_profile_name(row.profile),
-             row.shared ? "yes" : "no", row.has_ring ? mmdreg_ring_name(row.ring) : "-");
-    }
+  mmdreg_devices_count(devices, &count);
+  for (i = 0; i < count; ++i) {
+    mmdreg_device_row row;
+    mmdreg_devices_row(devices, i, &row);
+    printf("%-16s %-12s %-16s %-15s %-7s %s\n", row.name, row.serial_number,
+           mmdreg_state_name(row.state), mmdreg_profile_name(row.profile),
+           row.shared ? "yes" : "no", row.has_ring ? mmdreg_ring_name(row.ring) : "-");
   }
   mmdreg_devices_free(devices);
   mmdreg_registry_free(registry);
-  printf("\n%zu devices registered\n", registered);
-  if (registered == 0) exit_code = 1;
-  return exit_code;
+  printf("\n%ld devices registered\n", registered);
+  return registered == 0 ? 1 : 0;
 }

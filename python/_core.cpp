@@ -543,7 +543,7 @@ class native_registry {
       upload = std::move(checked).value();
       if (upload.devices.empty()) return std::nullopt;
       request.devices = std::move(upload.devices);
-      retagged = select_profile(request, profile, shared);
+      retagged = reg::select_profile(request, profile, shared);
       for (auto& entry : request.devices)
         entry.record.order_id = order_id;
       auto result = e.register_devices(request);
@@ -708,34 +708,6 @@ class native_registry {
     return std::move(*out);
   }
 
-  // The batch's profile. A selected profile creates the group tag (spec 6: the upload's profile
-  // decides), so the rows' own tags are not submitted; returns how many rows carried another tag.
-  // Without a selection the rows' MMD tag decides (the engine refuses rows that disagree).
-  static std::size_t select_profile(reg::registration_request& request,
-                                    std::optional<mmdreg::device_profile> profile, bool shared) {
-    if (profile) {
-      request.profile = *profile;
-      request.shared = shared;
-      const auto tag = mmdreg::group_tag_name(*profile, shared);
-      std::size_t retagged = 0;
-      for (auto& entry : request.devices) {
-        if (!entry.record.group_tag.empty() && entry.record.group_tag != tag) ++retagged;
-        entry.record.group_tag.clear();
-      }
-      return retagged;
-    }
-    request.profile = mmdreg::device_profile::standard;
-    request.shared = shared;
-    for (const auto& entry : request.devices) {
-      const auto tag = mmdreg::parse_group_tag(entry.record.group_tag);
-      if (tag.kind == mmdreg::group_tag_kind::mmd) {
-        request.profile = tag.profile;
-        request.shared = tag.shared || shared;
-        break;
-      }
-    }
-    return 0;
-  }
   static reg::channel channel_for(const reg::actor& by, const std::optional<std::string>& via) {
     if (via) {
       if (auto c = reg::parse_channel(*via)) return *c;

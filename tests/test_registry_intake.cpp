@@ -92,3 +92,73 @@ BOOST_AUTO_TEST_CASE(json_lists_go_through_the_same_rules) {
 
   BOOST_TEST(!registry::check_json_upload("{not json").ok());
 }
+
+BOOST_AUTO_TEST_CASE(a_chosen_profile_makes_the_tag_and_counts_retagged_rows) {
+  // Line 2 agrees with the choice, line 5 is untagged, line 6 names another profile.
+  std::string csv = "Device Serial Number,Windows Product ID,Hardware Hash,Group Tag\r\n";
+  csv += serial_of(1) + ",," + hash_of(1) + ",Microsoft365Managed_Kiosk\r\n";
+  csv += serial_of(2) + ",," + hash_of(2) + ",\r\n";
+  csv += serial_of(3) + ",," + hash_of(3) + ",Microsoft365Managed_Standard\r\n";
+  auto upload = registry::check_csv_upload(csv);
+  BOOST_TEST_REQUIRE(upload.devices.size() == 3U);
+  registry::registration_request request;
+  request.devices = upload.devices;
+  const auto retagged = registry::select_profile(request, device_profile::kiosk, false);
+  BOOST_TEST(retagged == 1U);
+  BOOST_TEST((request.profile == device_profile::kiosk));
+  BOOST_TEST(!request.shared);
+  for (const auto& entry : request.devices)
+    BOOST_TEST(entry.record.group_tag.empty());
+
+  // Retagged rows are what lets the batch through: the engine refuses rows carrying another tag.
+  engine e{registry::engine_options{.start = t0, .seed = 1}};
+  const auto org = e.add_organization(settings_named("Contoso")).value();
+  auto kept = manual_request(org, upload.devices);
+  kept.profile = device_profile::kiosk;
+  BOOST_TEST(!e.register_devices(kept).ok());
+  auto chosen = manual_request(org, upload.devices);
+  BOOST_TEST(registry::select_profile(chosen, device_profile::kiosk, false) == 1U);
+  const auto result = e.register_devices(chosen);
+  BOOST_TEST_REQUIRE(result.ok(), result.err().message);
+  BOOST_TEST(result->accepted == 3U);
+  const auto blade = e.devices_blade(actor::admin_of(org), org);
+  BOOST_TEST_REQUIRE(blade.ok());
+  BOOST_TEST(blade->size() == 3U);
+  for (const auto& row : *blade)
+    BOOST_TEST((row.profile == device_profile::kiosk));
+}
+
+BOOST_AUTO_TEST_CASE(without_a_choice_the_rows_mmd_tag_decides) {
+  registry::registration_request request;
+  request.devices.resize(3);
+  request.devices[0].record.group_tag = "Sales-Floor";  // foreign: does not decide
+  request.devices[1].record.group_tag = "Microsoft365Managed_Kiosk-Shared";
+  request.devices[2].record.group_tag = "Microsoft365Managed_Standard";
+  BOOST_TEST(registry::select_profile(request, std::nullopt, false) == 0U);
+  BOOST_TEST((request.profile == device_profile::kiosk));
+  BOOST_TEST(request.shared);
+  // The rows keep their tags: the engine, not the selection, refuses rows that disagree.
+  BOOST_TEST(request.devices[2].record.group_tag == "Microsoft365Managed_Standard");
+
+  // A shared request makes the rows' profile shared; no MMD tag at all means Standard.
+  registry::registration_request untagged;
+  untagged.devices.resize(1);
+  untagged.devices[0].record.group_tag = "Microsoft365Managed_PowerUser";
+  BOOST_TEST(registry::select_profile(untagged, std::nullopt, false) == 0U);
+  BOOST_TEST((untagged.profile == device_profile::power_user));
+  untagged.devices[0].record.group_tag.clear();
+  BOOST_TEST(registry::select_profile(untagged, std::nullopt, true) == 0U);
+  BOOST_TEST((untagged.profile == device_profile::standard));
+  BOOST_TEST(untagged.shared);
+}
+
+BOOST_AUTO_TEST_CASE(json_is_told_from_csv_by_its_first_bytes) {
+  BOOST_TEST(registry::upload_looks_like_json("[{\"serialNumber\":\"1\"}]"));
+  BOOST_TEST(registry::upload_looks_like_json("\xEF\xBB\xBF\r\n  {\"devices\":[]}"));
+  BOOST_TEST(!registry::upload_looks_like_json("Device Serial Number,Windows Product ID\r\n"));
+  BOOST_TEST(!registry::upload_looks_like_json(""));
+  BOOST_TEST(!registry::upload_looks_like_json("\xEF\xBB\xBF"));
+  // Only the first 64 bytes are looked at, as the Python package does.
+  BOOST_TEST(!registry::upload_looks_like_json(std::string(64, ' ') + "[]"));
+  BOOST_TEST(registry::upload_looks_like_json(std::string(63, ' ') + "[]"));
+}

@@ -54,4 +54,38 @@ result<checked_upload> check_json_upload(std::string_view json) {
   return upload;
 }
 
+bool upload_looks_like_json(std::string_view content) noexcept {
+  // The same test as the Python package's (mmdreg/registry.py), so both route a file alike.
+  constexpr std::string_view skipped = "\xEF\xBB\xBF \t\r\n";
+  const auto head = content.substr(0, 64);
+  const auto first = head.find_first_not_of(skipped);
+  return first != std::string_view::npos && (head[first] == '{' || head[first] == '[');
+}
+
+std::size_t select_profile(registration_request& request, std::optional<device_profile> profile,
+                           bool shared) {
+  if (profile) {
+    request.profile = *profile;
+    request.shared = shared;
+    const auto tag = group_tag_name(*profile, shared);
+    std::size_t retagged = 0;
+    for (auto& entry : request.devices) {
+      if (!entry.record.group_tag.empty() && entry.record.group_tag != tag) ++retagged;
+      entry.record.group_tag.clear();
+    }
+    return retagged;
+  }
+  request.profile = device_profile::standard;
+  request.shared = shared;
+  for (const auto& entry : request.devices) {
+    const auto tag = parse_group_tag(entry.record.group_tag);
+    if (tag.kind == group_tag_kind::mmd) {
+      request.profile = tag.profile;
+      request.shared = tag.shared || shared;
+      break;
+    }
+  }
+  return 0;
+}
+
 }  // namespace mmdreg::registry

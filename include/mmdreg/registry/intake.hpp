@@ -3,7 +3,9 @@
 #ifndef MMDREG_REGISTRY_INTAKE_HPP
 #define MMDREG_REGISTRY_INTAKE_HPP
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -35,6 +37,21 @@ checked_upload check_csv_upload(std::string_view content,
 /// position in the list as their line; findings keep their JSON path in `column`. A document that
 /// is not a device list is errc::invalid_argument.
 result<checked_upload> check_json_upload(std::string_view json);
+
+/// True when an upload holds a JSON device list rather than CSV: its first non-blank byte within
+/// the first 64, skipping UTF-8 byte order mark bytes, is '{' or '['. No CSV header starts so.
+bool upload_looks_like_json(std::string_view content) noexcept;
+
+/// Chooses the profile of a batch built from a checked upload's entries (request.devices), as the
+/// MMD Devices blade does, and returns how many rows were retagged.
+/// - With `profile`: the batch gets `profile` + `shared`, whose group tag the service creates
+///   (spec 6: the upload's profile decides). The rows' own tags are therefore cleared, not
+///   submitted; the count returned is the rows whose tag named another one ("retagged").
+/// - Without: the first row carrying a valid MMD tag decides the profile (Standard when none
+///   does), shared when that tag or `shared` says so; the rows keep their tags, so the engine
+///   refuses a batch whose rows disagree. Returns 0.
+std::size_t select_profile(registration_request& request, std::optional<device_profile> profile,
+                           bool shared);
 
 }  // namespace mmdreg::registry
 
