@@ -522,7 +522,7 @@ class native_registry {
   // Validates the upload (CSV in any dialect and encoding, or a JSON device list) and registers
   // its accepted rows. A file the rules reject whole, or one without an accepted row, is not
   // submitted (request None).
-  py::dict register_upload(std::uint32_t org, const py::buffer& content, bool json,
+  py::dict register_upload(std::uint32_t org, const py::buffer& content,
                            std::optional<mmdreg::device_profile> profile, bool shared,
                            const std::string& order_id, const std::string& actor_kind,
                            std::uint32_t actor_id, const std::optional<std::string>& via) {
@@ -537,8 +537,9 @@ class native_registry {
     std::optional<reg::registration_result> answer;
     const auto failure = run([&](reg::engine& e) -> std::optional<mmdreg::error> {
       auto checked =
-          json ? reg::check_json_upload(view_of(info))
-               : mmdreg::result<reg::checked_upload>(reg::check_csv_upload(view_of(info)));
+          reg::upload_looks_like_json(view_of(info))
+              ? reg::check_json_upload(view_of(info))
+              : mmdreg::result<reg::checked_upload>(reg::check_csv_upload(view_of(info)));
       if (!checked.ok()) return checked.err();
       upload = std::move(checked).value();
       if (upload.devices.empty()) return std::nullopt;
@@ -831,8 +832,8 @@ PYBIND11_MODULE(_core, m) {
       .def("set_oem_authorization", &native_registry::set_oem_authorization,
            py::arg("organization"), py::arg("oem"), py::arg("authorized"))
       .def("register_upload", &native_registry::register_upload, py::arg("organization"),
-           py::arg("content"), py::arg("json"), py::arg("profile"), py::arg("shared"),
-           py::arg("order_id"), py::arg("actor_kind"), py::arg("actor_id"), py::arg("channel"))
+           py::arg("content"), py::arg("profile"), py::arg("shared"), py::arg("order_id"),
+           py::arg("actor_kind"), py::arg("actor_id"), py::arg("channel"))
       .def("deregister", &native_registry::deregister, py::arg("organization"), py::arg("device"))
       .def("advance", &native_registry::advance, py::arg("seconds"))
       .def("now", &native_registry::now)

@@ -115,7 +115,6 @@ class Registry:
         self,
         organization: int,
         content: bytes,
-        json: bool,
         profile: Optional[DeviceProfile],
         shared: bool,
         order_id: str,

@@ -177,11 +177,6 @@ def _actor(as_partner: Optional[int], as_oem: Optional[int]) -> Tuple[str, int]:
     return "admin", 0
 
 
-def _looks_like_json(content: bytes) -> bool:
-    head = content[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head[:1] in (b"{", b"[")
-
-
 class _Service:
     """The API shared by :class:`Registry` and :class:`MemoryRegistry`."""
 
@@ -350,8 +345,8 @@ class _Service:
             raise InvalidInputError(f"unknown channel '{channel}' (expected {', '.join(CHANNELS)})")
         kind, actor_id = _actor(as_partner, as_oem)
         with native_errors():
-            result = self._core.register_upload(organization, content, _looks_like_json(content),
-                                                profile, shared, order_id, kind, actor_id, channel)
+            result = self._core.register_upload(organization, content, profile, shared, order_id,
+                                                kind, actor_id, channel)
         result["findings"] = [Finding(*f) for f in result["findings"]]
         return result
 
