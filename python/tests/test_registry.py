@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 import mmdreg
@@ -46,3 +48,20 @@ def test_refusals_raise(clean_csv, tmp_path):
         registry.register_file(org, clean_csv, profile=DeviceProfile.POWER_USER, shared=True)
     with pytest.raises(mmdreg.FileError):
         registry.register_file(org, tmp_path / "absent.csv")
+
+
+def test_register_bytes_detects_a_json_device_list(example_lines):
+    registry = mmdreg.MemoryRegistry(seed=3)
+    org = registry.add_organization("Contoso")
+    first, second = (line.split(",") for line in example_lines[1:3])
+    # Leading whitespace before the list: still JSON; the second item's hash is cut.
+    document = "\r\n " + json.dumps([
+        {"serialNumber": first[0], "hardwareIdentifier": first[2]},
+        {"serialNumber": second[0], "hardwareIdentifier": second[2][:1452]},
+    ])
+    result = registry.register_bytes(org, document.encode())
+    assert (result["rows"], result["rejected_rows"], result["accepted"]) == (2, 1, 1)
+    assert [d["line"] for d in result["devices"]] == [1]
+    assert [d["serial_number"] for d in result["devices"]] == [first[0]]
+    assert any(f.rule == "hash-length" for f in result["findings"])
+    assert [r.serial_number for r in registry.devices(org)] == [first[0]]
