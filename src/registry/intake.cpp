@@ -55,7 +55,7 @@ result<checked_upload> check_json_upload(std::string_view json) {
 }
 
 bool upload_looks_like_json(std::string_view content) noexcept {
-  // The same test as the Python package's (mmdreg/registry.py), so both route a file alike.
+  // Python's register_bytes and the C ABI's register_upload both route a file through this test.
   constexpr std::string_view skipped = "\xEF\xBB\xBF \t\r\n";
   const auto head = content.substr(0, 64);
   const auto first = head.find_first_not_of(skipped);
