@@ -59,6 +59,21 @@ BOOST_AUTO_TEST_CASE(a_clean_list_has_no_findings) {
   BOOST_TEST(list->devices[1].offset == json.find("{\"serialNumber\":\"SN2\""));
 }
 
+BOOST_AUTO_TEST_CASE(a_byte_order_mark_is_read_as_whitespace) {
+  // Windows tools save UTF-8 with a byte order mark; offsets stay those of the text as given.
+  const std::string json = "\xEF\xBB\xBF[" + device_json("SN1", valid_hash("SN1")) + "," +
+                           device_json("SN2", "AAAA") + "]";
+  const auto list = read_device_list(json);
+  BOOST_TEST_REQUIRE(list.ok(), list.err().message);
+  BOOST_TEST_REQUIRE(list->devices.size() == 2U);
+  BOOST_TEST(list->accepted() == 1U);
+  BOOST_TEST(list->devices[0].offset == 4U);
+  BOOST_TEST(list->devices[1].offset == json.find("{\"serialNumber\":\"SN2\""));
+  BOOST_TEST(list->devices[1].rejected);
+  // Anywhere else the same bytes are not whitespace.
+  BOOST_TEST(!read_device_list("[\xEF\xBB\xBF]").ok());
+}
+
 BOOST_AUTO_TEST_CASE(each_rule_fires_with_the_json_path) {
   struct scenario {
     std::string device;

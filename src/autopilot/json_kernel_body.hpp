@@ -307,6 +307,11 @@ result<bool> read_root(od::parser& parser, json_document_buffer& buffer, const j
                                              " bytes exceeds the limit of " +
                                              std::to_string(limits.max_document_bytes) + " bytes"};
   buffer.load(text);
+  // A UTF-8 byte order mark, which Windows tools put before a saved file, is read as the
+  // whitespace it stands for (RFC 8259 8.1 lets a parser ignore it); byte offsets stay those of
+  // the caller's text.
+  // (memset, not an inline template: nothing instantiated here may be shared with other objects.)
+  if (text.starts_with("\xEF\xBB\xBF")) std::memset(buffer.bytes.data(), ' ', 3);
   const simdjson::padded_string_view padded(buffer.bytes.data(), text.size(), buffer.bytes.size());
   read_context context{buffer.bytes.data(), text.size(), &issues};
   od::document document;

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 
 #include "autopilot/json_kernel.hpp"
 #include "autopilot/json_members.hpp"
