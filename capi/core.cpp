@@ -22,6 +22,18 @@ void clear_error() noexcept {
   last_error.clear();
 }
 
+void name_failure(const char* function) noexcept {
+  try {
+    const std::string_view name(function);
+    if (last_error.size() > name.size() && last_error.compare(0, name.size(), name) == 0 &&
+        last_error[name.size()] == ':')
+      return;
+    last_error.insert(0, std::string(name) + ": ");
+  } catch (...) {
+    // The message stays as it was: the status still tells the failure.
+  }
+}
+
 void remember_outcome(mmdreg_status status, std::string& handle_error) noexcept {
   try {
     if (status == MMDREG_OK)

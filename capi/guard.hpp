@@ -22,6 +22,10 @@ mmdreg_status fail(mmdreg_status status, std::string message) noexcept;
 /// Clears the calling thread's last error.
 void clear_error() noexcept;
 
+/// Puts "function: " before the calling thread's last error unless it already starts so: messages
+/// from the C++ library (engine refusals, file errors) do not know which C function was called.
+void name_failure(const char* function) noexcept;
+
 /// Keeps the outcome of a call on a handle in the handle's own last error: the thread's message
 /// after a failure, "" after a success.
 void remember_outcome(mmdreg_status status, std::string& handle_error) noexcept;
@@ -42,7 +46,9 @@ template <class Body>
 mmdreg_status guarded(const char* function, Body&& body) noexcept {
   try {
     clear_error();
-    return std::forward<Body>(body)(function);
+    const mmdreg_status status = std::forward<Body>(body)(function);
+    if (status != MMDREG_OK) name_failure(function);
+    return status;
   } catch (const std::bad_alloc&) {
     return fail(MMDREG_ENOMEM, std::string(function) + ": out of memory");
   } catch (const std::exception& e) {
