@@ -80,6 +80,28 @@ mmdreg_status guarded_on(const char* function, Handle* handle, Body&& body) noex
   return status;
 }
 
+/// MMDREG_EINVAL for an index at or past the `count` items called `what` ("findings", "rows"...).
+inline mmdreg_status index_past(const char* function, size_t index, size_t count,
+                                const char* what) {
+  return fail(MMDREG_EINVAL, std::string(function) + ": index " + std::to_string(index) +
+                                 " is past the " + std::to_string(count) + " " + what);
+}
+
+/// The body of every mmdreg_<thing>_free_and_clear: frees `*handle` and sets it to NULL.
+template <class Handle>
+void free_and_clear(Handle** handle) noexcept {
+  static_assert(noexcept(delete *handle), "a handle's destructor must not throw");
+  if (handle == nullptr) return;
+  delete *handle;
+  *handle = nullptr;
+}
+
+/// The body of every mmdreg_<thing>_last_error: the handle's own message, static "" for NULL.
+template <class Handle>
+const char* handle_last_error(const Handle* handle) noexcept {
+  return handle == nullptr ? "" : handle->last_error.c_str();
+}
+
 /// The path named by a UTF-8 string. `std::filesystem::path(std::string)` would read the bytes in
 /// the native narrow encoding (the ANSI code page on Windows); char8_t says they are UTF-8.
 inline std::filesystem::path utf8_path(std::string_view utf8) {

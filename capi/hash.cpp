@@ -70,13 +70,11 @@ void mmdreg_hash_free(mmdreg_hash* hash) {
 }
 
 void mmdreg_hash_free_and_clear(mmdreg_hash** hash) {
-  if (hash == nullptr) return;
-  MMDREG_CAPI_NOTHROW(delete *hash);
-  *hash = nullptr;
+  mmdreg::capi::free_and_clear(hash);
 }
 
 const char* mmdreg_hash_last_error(const mmdreg_hash* hash) {
-  return MMDREG_CAPI_NOTHROW(hash == nullptr ? "" : hash->last_error.c_str());
+  return mmdreg::capi::handle_last_error(hash);
 }
 
 mmdreg_status mmdreg_hash_decode(mmdreg_hash* hash, const char* text, size_t text_length,
@@ -242,9 +240,7 @@ mmdreg_status mmdreg_hash_readiness(const mmdreg_hash* hash, size_t index,
     if (const auto status = require_valid(function, hash); status != MMDREG_OK) return status;
     if (out == nullptr) return null_argument(function, "out");
     if (index >= hash->readiness.size())
-      return fail(MMDREG_EINVAL, std::string(function) + ": index " + std::to_string(index) +
-                                     " is past the " + std::to_string(hash->readiness.size()) +
-                                     " checks");
+      return mmdreg::capi::index_past(function, index, hash->readiness.size(), "checks");
     const auto& check = hash->readiness[index];
     out->requirement = check.requirement.data();  // a string literal of the C++ core
     out->requirement_length = check.requirement.size();

@@ -18,13 +18,9 @@ namespace {
 using mmdreg::capi::fail;
 using mmdreg::capi::guarded;
 using mmdreg::capi::guarded_on;
+using mmdreg::capi::index_past;
 using mmdreg::capi::null_argument;
 using mmdreg::capi::utf8_path;
-
-mmdreg_status index_past(const char* function, size_t index, size_t count, const char* what) {
-  return fail(MMDREG_EINVAL, std::string(function) + ": index " + std::to_string(index) +
-                                 " is past the " + std::to_string(count) + " " + what);
-}
 
 }  // namespace
 
@@ -106,13 +102,11 @@ void mmdreg_merge_report_free(mmdreg_merge_report* report) {
 }
 
 void mmdreg_merge_report_free_and_clear(mmdreg_merge_report** report) {
-  if (report == nullptr) return;
-  MMDREG_CAPI_NOTHROW(delete *report);
-  *report = nullptr;
+  mmdreg::capi::free_and_clear(report);
 }
 
 const char* mmdreg_merge_report_last_error(const mmdreg_merge_report* report) {
-  return MMDREG_CAPI_NOTHROW(report == nullptr ? "" : report->last_error.c_str());
+  return mmdreg::capi::handle_last_error(report);
 }
 
 mmdreg_status mmdreg_merge_report_counts(const mmdreg_merge_report* report, uint64_t* rows_in,

@@ -198,13 +198,11 @@ void mmdreg_registry_free(mmdreg_registry* registry) {
 }
 
 void mmdreg_registry_free_and_clear(mmdreg_registry** registry) {
-  if (registry == nullptr) return;
-  MMDREG_CAPI_NOTHROW(delete *registry);
-  *registry = nullptr;
+  mmdreg::capi::free_and_clear(registry);
 }
 
 const char* mmdreg_registry_last_error(const mmdreg_registry* registry) {
-  return MMDREG_CAPI_NOTHROW(registry == nullptr ? "" : registry->last_error.c_str());
+  return mmdreg::capi::handle_last_error(registry);
 }
 
 mmdreg_status mmdreg_registry_add_organization(mmdreg_registry* registry, const char* name,
@@ -370,9 +368,7 @@ mmdreg_status mmdreg_devices_row(const mmdreg_devices* devices, size_t index,
     if (devices == nullptr) return null_argument(function, "devices");
     if (out == nullptr) return null_argument(function, "out");
     if (index >= devices->rows.size())
-      return fail(MMDREG_EINVAL, std::string(function) + ": index " + std::to_string(index) +
-                                     " is past the " + std::to_string(devices->rows.size()) +
-                                     " rows");
+      return mmdreg::capi::index_past(function, index, devices->rows.size(), "rows");
     const auto& row = devices->rows[index];
     *out = mmdreg_device_row{};
     out->id = static_cast<uint32_t>(row.id);
@@ -401,13 +397,11 @@ void mmdreg_devices_free(mmdreg_devices* devices) {
 }
 
 void mmdreg_devices_free_and_clear(mmdreg_devices** devices) {
-  if (devices == nullptr) return;
-  MMDREG_CAPI_NOTHROW(delete *devices);
-  *devices = nullptr;
+  mmdreg::capi::free_and_clear(devices);
 }
 
 const char* mmdreg_devices_last_error(const mmdreg_devices* devices) {
-  return MMDREG_CAPI_NOTHROW(devices == nullptr ? "" : devices->last_error.c_str());
+  return mmdreg::capi::handle_last_error(devices);
 }
 
 mmdreg_status mmdreg_registry_export_failures(mmdreg_registry* registry, uint32_t organization,
@@ -524,13 +518,11 @@ void mmdreg_upload_result_free(mmdreg_upload_result* result) {
 }
 
 void mmdreg_upload_result_free_and_clear(mmdreg_upload_result** result) {
-  if (result == nullptr) return;
-  MMDREG_CAPI_NOTHROW(delete *result);
-  *result = nullptr;
+  mmdreg::capi::free_and_clear(result);
 }
 
 const char* mmdreg_upload_result_last_error(const mmdreg_upload_result* result) {
-  return MMDREG_CAPI_NOTHROW(result == nullptr ? "" : result->last_error.c_str());
+  return mmdreg::capi::handle_last_error(result);
 }
 
 mmdreg_status mmdreg_upload_result_request(const mmdreg_upload_result* result, int* submitted,
@@ -594,9 +586,7 @@ mmdreg_status mmdreg_upload_result_finding(const mmdreg_upload_result* result, s
     if (result == nullptr) return null_argument(function, "result");
     if (out == nullptr) return null_argument(function, "out");
     if (index >= result->findings.size())
-      return fail(MMDREG_EINVAL, std::string(function) + ": index " + std::to_string(index) +
-                                     " is past the " + std::to_string(result->findings.size()) +
-                                     " findings");
+      return mmdreg::capi::index_past(function, index, result->findings.size(), "findings");
     *out = mmdreg::capi::finding_of(result->findings[index]);
     return MMDREG_OK;
   });
@@ -617,9 +607,7 @@ mmdreg_status mmdreg_upload_result_device(const mmdreg_upload_result* result, si
     if (result == nullptr) return null_argument(function, "result");
     if (out == nullptr) return null_argument(function, "out");
     if (index >= result->devices.size())
-      return fail(MMDREG_EINVAL, std::string(function) + ": index " + std::to_string(index) +
-                                     " is past the " + std::to_string(result->devices.size()) +
-                                     " devices");
+      return mmdreg::capi::index_past(function, index, result->devices.size(), "devices");
     const auto& d = result->devices[index];
     *out = mmdreg_upload_device{};
     out->line = d.line;

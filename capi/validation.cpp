@@ -111,13 +111,11 @@ void mmdreg_report_free(mmdreg_report* report) {
 }
 
 void mmdreg_report_free_and_clear(mmdreg_report** report) {
-  if (report == nullptr) return;
-  MMDREG_CAPI_NOTHROW(delete *report);
-  *report = nullptr;
+  mmdreg::capi::free_and_clear(report);
 }
 
 const char* mmdreg_report_last_error(const mmdreg_report* report) {
-  return MMDREG_CAPI_NOTHROW(report == nullptr ? "" : report->last_error.c_str());
+  return mmdreg::capi::handle_last_error(report);
 }
 
 mmdreg_status mmdreg_report_rows(const mmdreg_report* report, uint64_t* out) {
@@ -177,9 +175,7 @@ mmdreg_status mmdreg_report_finding(const mmdreg_report* report, size_t index,
     if (out == nullptr) return null_argument(function, "out");
     const auto& findings = report->report.diagnostics;
     if (index >= findings.size())
-      return fail(MMDREG_EINVAL, std::string(function) + ": index " + std::to_string(index) +
-                                     " is past the " + std::to_string(findings.size()) +
-                                     " findings");
+      return mmdreg::capi::index_past(function, index, findings.size(), "findings");
     *out = mmdreg::capi::finding_of(findings[index]);
     return MMDREG_OK;
   });

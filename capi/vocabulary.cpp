@@ -198,13 +198,11 @@ void mmdreg_random_free(mmdreg_random* random) {
 }
 
 void mmdreg_random_free_and_clear(mmdreg_random** random) {
-  if (random == nullptr) return;
-  MMDREG_CAPI_NOTHROW(delete *random);
-  *random = nullptr;
+  mmdreg::capi::free_and_clear(random);
 }
 
 const char* mmdreg_random_last_error(const mmdreg_random* random) {
-  return MMDREG_CAPI_NOTHROW(random == nullptr ? "" : random->last_error.c_str());
+  return mmdreg::capi::handle_last_error(random);
 }
 
 mmdreg_status mmdreg_device_name_generate(mmdreg_random* random, mmdreg_profile profile,
