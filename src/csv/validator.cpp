@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -177,7 +178,8 @@ struct row_work {
   std::size_t field_count = 0;
   std::array<std::string_view, kStoredFields> fields{};
   std::size_t diag_begin = 0, diag_end = 0;
-  device_identity identity{};
+  device_identity identity{};  // computed only when a row sink receives it
+  detail::key128 identity_key{};
   std::uint64_t serial_key = 0;
   std::optional<std::chrono::sys_seconds> capture_time;
   std::array<char, kStoredText> hash_serial{}, hash_manufacturer{};
@@ -189,11 +191,22 @@ struct row_work {
   }
 };
 
-detail::key128 identity_key(const device_identity& identity) noexcept {
-  detail::key128 key{};
-  std::memcpy(&key.lo, identity.digest.data(), 8);
-  std::memcpy(&key.hi, identity.digest.data() + 8, 8);
-  return key;
+// What the duplicate table keys a device by: 128 bits over the fields of device_identity
+// (manufacturer, serial, SMBIOS UUID or its absence) from the non-cryptographic digests already
+// made of the first two, so plain validation needs no SHA-256 per row for it. Any two identities
+// that differ in a field get independent keys; a collision is a 2^-128 event.
+detail::key128 identity_key(const detail::key128& manufacturer, const detail::key128& serial,
+                            const std::optional<std::array<std::uint8_t, 16>>& uuid) noexcept {
+  std::uint64_t u0 = 0, u1 = 0;
+  if (uuid) {
+    std::memcpy(&u0, uuid->data(), 8);
+    std::memcpy(&u1, uuid->data() + 8, 8);
+  }
+  const std::uint64_t present = uuid ? 1 : 0;
+  const std::uint64_t uuid_lo = detail::fmix64(u0 ^ std::rotl(u1, 29) ^ present);
+  const std::uint64_t uuid_hi = detail::fmix64(u1 + u0 * 0x9e3779b97f4a7c15ULL + (present << 32));
+  return {detail::fmix64(manufacturer.lo ^ detail::fmix64(serial.lo ^ uuid_lo)),
+          detail::fmix64(manufacturer.hi + detail::fmix64(serial.hi + uuid_hi))};
 }
 
 // manufacturer + serial -> the identity first seen with them. 64 bits of a SHA-256 tell two
@@ -220,8 +233,13 @@ class analyser {
  public:
   /// `prefetch_from`: the duplicate tables, when the row is committed right after its analysis
   /// (single-threaded), so that their slots are loaded while the remaining checks run.
-  analyser(const layout* l, bool rows_checked, const duplicate_tables* prefetch_from)
-      : layout_(l), rows_checked_(rows_checked), prefetch_from_(prefetch_from) {}
+  /// `wants_identity`: whether rows carry their device_identity (a SHA-256) to a row sink.
+  analyser(const layout* l, bool rows_checked, const duplicate_tables* prefetch_from,
+           bool wants_identity)
+      : layout_(l),
+        rows_checked_(rows_checked),
+        wants_identity_(wants_identity),
+        prefetch_from_(prefetch_from) {}
 
   /// `shape`: the scan of `line` when the caller has already made it while finding the line's
   /// end; otherwise the line is scanned here.
@@ -231,6 +249,7 @@ class analyser {
     w.worker = worker_index;
     w.blank = w.has_error = w.hash_valid = false;
     w.identity = {};
+    w.identity_key = {};
     w.serial_key = 0;
     w.capture_time.reset();
     w.hash_serial_len = w.hash_manufacturer_len = 0;
@@ -440,7 +459,7 @@ class analyser {
                                        std::move(problem->message), std::move(problem->fix)});
       } else {
         w.hash_valid = true;
-        w.identity = h.identity();
+        if (wants_identity_) w.identity = h.identity();
         w.capture_time = h.capture_time();
         hash_serial = h.serial_number();
         hash_manufacturer = h.manufacturer();
@@ -451,8 +470,9 @@ class analyser {
         const auto serial_key = detail::mix128(hash_serial);
         w.serial_key =
             detail::fmix64(maker_key.lo ^ (serial_key.lo * 0x9e3779b97f4a7c15ULL)) ^ serial_key.hi;
+        w.identity_key = identity_key(maker_key, serial_key, h.smbios_uuid());
         if (prefetch_from_ != nullptr) {
-          prefetch_from_->devices.prefetch(identity_key(w.identity));
+          prefetch_from_->devices.prefetch(w.identity_key);
           prefetch_from_->serials.prefetch(w.serial_key);
         }
         // SMBIOS strings are often space-padded by the firmware; the CSV value was trimmed too.
@@ -532,6 +552,7 @@ class analyser {
 
   const layout* layout_;
   bool rows_checked_;
+  bool wants_identity_;
   const duplicate_tables* prefetch_from_;
   // Set per analyse() call.
   mutable row_work* w_ = nullptr;
@@ -811,7 +832,7 @@ struct validator::state {
       if (i + ahead < last && options.detect_duplicates) {
         const auto& next = batch_rows[i + ahead];
         if (next.hash_valid && !next.blank) {
-          duplicates.devices.prefetch(identity_key(next.identity));
+          duplicates.devices.prefetch(next.identity_key);
           duplicates.serials.prefetch(next.serial_key);
         }
       }
@@ -861,8 +882,10 @@ struct validator::state {
       }
     }
     sum.layout = rows_checked ? l : nullptr;
-    analysers.assign(workers.size(), analyser(sum.layout, rows_checked, nullptr));
-    if (options.detect_duplicates) analysers[0] = analyser(sum.layout, rows_checked, &duplicates);
+    const bool wants_identity = static_cast<bool>(on_row);
+    analysers.assign(workers.size(), analyser(sum.layout, rows_checked, nullptr, wants_identity));
+    if (options.detect_duplicates)
+      analysers[0] = analyser(sum.layout, rows_checked, &duplicates, wants_identity);
     limit = row_limit(options.target, l->dialect);
   }
 
@@ -887,7 +910,7 @@ struct validator::state {
       emit(diags[i]);
     bool rejected = w.has_error;
     if (options.detect_duplicates && w.hash_valid) {
-      const auto id = identity_key(w.identity);
+      const auto id = w.identity_key;
       const auto [device, inserted] = duplicates.devices.find_or_insert(id, 0, w.line);
       const auto hash_column = sum.layout->names[*sum.layout->index_of(column::hardware_hash)];
       if (!inserted) {
