@@ -1,5 +1,9 @@
 import os
 import pathlib
+import subprocess
+import sys
+import threading
+import time
 
 import pytest
 
@@ -11,6 +15,46 @@ def shared_dir():
     """../shared (or MMDREG_SHARED_DIR); None when it is not there."""
     path = pathlib.Path(os.environ.get("MMDREG_SHARED_DIR", SOURCE_DIR.parent / "shared"))
     return path if path.is_dir() else None
+
+
+def generate_rows(path, count):
+    """Writes `count` valid rows of the shared generator to `path` and returns it; skips the test
+    when ../shared/bench/gen_autopilot_csv.py is not there."""
+    shared = shared_dir()
+    generator = shared / "bench" / "gen_autopilot_csv.py" if shared else None
+    if generator is None or not generator.is_file():
+        pytest.skip("../shared/bench/gen_autopilot_csv.py is not present")
+    subprocess.run([sys.executable, str(generator), str(count), str(path)], check=True)
+    return path
+
+
+def run_watching_the_gil(work):
+    """Runs `work()` on a thread while this thread spins, and returns (the seconds `work` took,
+    the longest gap between two turns of the spinning loop). A native call that holds the GIL
+    stalls the loop for (nearly) the whole call; one that releases it leaves only short gaps.
+    An exception in `work` is raised here."""
+    took, failure = [], []
+
+    def timed():
+        start = time.perf_counter()
+        try:
+            work()
+        except BaseException as e:  # re-raised in the calling thread
+            failure.append(e)
+        took.append(time.perf_counter() - start)
+
+    worker = threading.Thread(target=timed)
+    longest_gap = 0.0
+    last = time.perf_counter()
+    worker.start()
+    while worker.is_alive():
+        now = time.perf_counter()
+        longest_gap = max(longest_gap, now - last)
+        last = now
+    worker.join()
+    if failure:
+        raise failure[0]
+    return took[0], longest_gap
 
 
 @pytest.fixture

@@ -1,8 +1,3 @@
-import subprocess
-import sys
-import threading
-import time
-
 import pytest
 
 import mmdreg
@@ -123,39 +118,24 @@ def test_progress_callback_and_its_exception():
 @pytest.fixture(scope="module")
 def generated_csv(tmp_path_factory):
     """60,000 valid rows from the shared generator (distinct devices: no findings to convert)."""
-    from conftest import shared_dir
+    from conftest import generate_rows
 
-    shared = shared_dir()
-    generator = shared / "bench" / "gen_autopilot_csv.py" if shared else None
-    if generator is None or not generator.is_file():
-        pytest.skip("../shared/bench/gen_autopilot_csv.py is not present")
-    path = tmp_path_factory.mktemp("gen") / "rows.csv"
-    subprocess.run([sys.executable, str(generator), "60000", str(path)], check=True)
-    return path
+    return generate_rows(tmp_path_factory.mktemp("gen") / "rows.csv", 60000)
 
 
 def test_validation_releases_the_gil(generated_csv):
+    from conftest import run_watching_the_gil
+
     data = generated_csv.read_bytes()
-    took = []
 
     def run():
-        start = time.perf_counter()
         report = mmdreg.validate(data, target="none", progress=None)
         assert report.summary.rows == 60000 and report.findings == []
-        took.append(time.perf_counter() - start)
 
-    worker = threading.Thread(target=run)
-    longest_gap = 0.0
-    last = time.perf_counter()
-    worker.start()
-    while worker.is_alive():
-        now = time.perf_counter()
-        longest_gap = max(longest_gap, now - last)
-        last = now
-    worker.join()
-    # Holding the GIL for the native part would stall this loop for (nearly) the whole call.
-    assert took[0] > 0.05, "input too small to tell"
-    assert longest_gap < took[0] * 0.5
+    took, longest_gap = run_watching_the_gil(run)
+    # Holding the GIL for the native part would stall the loop for (nearly) the whole call.
+    assert took > 0.05, "input too small to tell"
+    assert longest_gap < took * 0.5
 
 
 def test_inspect_a_hash(example_lines):

@@ -207,44 +207,21 @@ def test_selected_profile_or_the_rows_tags(tmp_path, example_lines):
 
 
 def test_advancing_the_clock_releases_the_gil(tmp_path):
-    import subprocess
-    import sys
-    import threading
-    import time
+    from conftest import generate_rows, run_watching_the_gil
 
-    from conftest import shared_dir
-
-    shared = shared_dir()
-    generator = shared / "bench" / "gen_autopilot_csv.py" if shared else None
-    if generator is None or not generator.is_file():
-        pytest.skip("../shared/bench/gen_autopilot_csv.py is not present")
-    path = tmp_path / "rows.csv"
-    subprocess.run([sys.executable, str(generator), "5000", str(path)], check=True)
+    path = generate_rows(tmp_path / "rows.csv", 5000)
     header, *rows = [line for line in path.read_bytes().split(b"\r\n") if line]
     registry = mmdreg.MemoryRegistry()
     org = registry.add_organization("Big")
     for i in range(0, len(rows), 500):  # the Intune upload limit
         batch = b"\r\n".join([header] + rows[i:i + 500]) + b"\r\n"
         assert registry.register_bytes(org, batch)["accepted"] == 500
-    took = []
 
-    def advance():
-        start = time.perf_counter()
-        # The jobs only look at devices that changed, so an hour costs little once the workflow is
-        # done: 20,000 days (480,000 hourly jobs) make the call long enough to tell.
-        registry.advance(datetime.timedelta(days=20000))
-        took.append(time.perf_counter() - start)
-
-    worker = threading.Thread(target=advance)
-    longest_gap = 0.0
-    last = time.perf_counter()
-    worker.start()
-    while worker.is_alive():
-        now = time.perf_counter()
-        longest_gap = max(longest_gap, now - last)
-        last = now
-    worker.join()
-    assert took[0] > 0.05, "too little work to tell"
-    # Holding the GIL in the native part would stall this loop for (nearly) the whole call.
-    assert longest_gap < took[0] * 0.5
+    # The jobs only look at devices that changed, so an hour costs little once the workflow is
+    # done: 20,000 days (480,000 hourly jobs) make the call long enough to tell.
+    took, longest_gap = run_watching_the_gil(
+        lambda: registry.advance(datetime.timedelta(days=20000)))
+    assert took > 0.05, "too little work to tell"
+    # Holding the GIL in the native part would stall the loop for (nearly) the whole call.
+    assert longest_gap < took * 0.5
     assert {r.state for r in registry.devices(org)} == {READY}
