@@ -91,11 +91,6 @@ mmdreg_status check_format(const char* function, const mmdreg_export_format& for
   return MMDREG_OK;
 }
 
-/// Records a library error under the name of the function that met it.
-mmdreg_status fail_in(const char* function, const mmdreg::error& e) {
-  return fail(mmdreg::capi::status_of(e.code), std::string(function) + ": " + e.message);
-}
-
 /// The parts of a batch the caller names (who, for whom, through which channel, the order id) and
 /// the profile when `check_profile`: MMDREG_OK, or the failure recorded for a value out of range.
 mmdreg_status batch_header(const char* function, const mmdreg_actor& by, uint32_t organization,
@@ -469,30 +464,25 @@ mmdreg_status mmdreg_registry_register_upload(mmdreg_registry* registry,
         status != MMDREG_OK)
       return status;
 
-    const bool json = format == MMDREG_UPLOAD_JSON ||
-                      (format == MMDREG_UPLOAD_DETECT && reg::upload_looks_like_json(content));
-    auto checked = json ? reg::check_json_upload(content)
-                        : mmdreg::result<reg::checked_upload>(reg::check_csv_upload(content));
-    if (!checked.ok()) return fail_in(function, checked.err());
-    auto& upload_checked = checked.value();
-
+    static_assert(MMDREG_UPLOAD_DETECT == static_cast<int>(reg::upload_format::detect) &&
+                  MMDREG_UPLOAD_CSV == static_cast<int>(reg::upload_format::csv) &&
+                  MMDREG_UPLOAD_JSON == static_cast<int>(reg::upload_format::json));
+    const auto chosen =
+        rows_decide ? std::nullopt : std::optional<mmdreg::device_profile>(request.profile);
+    auto registered =
+        reg::register_upload(engine, std::move(request), content,
+                             static_cast<reg::upload_format>(format), chosen, upload->shared != 0);
+    if (!registered.ok()) return fail(registered.err());
+    auto& done = registered.value();
     auto result = std::make_unique<mmdreg_upload_result>();
-    result->rows = upload_checked.rows;
-    result->rejected_rows = upload_checked.rejected;
-    result->file_rejected = upload_checked.file_rejected;
-    request.devices = std::move(upload_checked.devices);
-    result->retagged = reg::select_profile(
-        request,
-        rows_decide ? std::nullopt : std::optional<mmdreg::device_profile>(request.profile),
-        upload->shared != 0);
-    result->profile = request.profile;
-    result->shared = request.shared;
-    if (!request.devices.empty()) {
-      for (auto& entry : request.devices)
-        entry.record.order_id = request.order_id;
-      auto registered = engine.register_devices(request);
-      if (!registered.ok()) return fail_in(function, registered.err());
-      auto& answer = registered.value();
+    result->rows = done.check.rows;
+    result->rejected_rows = done.check.rejected;
+    result->file_rejected = done.check.file_rejected;
+    result->retagged = done.retagged;
+    result->profile = done.request.profile;
+    result->shared = done.request.shared;
+    if (done.result) {
+      auto& answer = *done.result;
       result->request = static_cast<std::uint32_t>(answer.number);
       result->accepted = answer.accepted;
       result->failed = answer.failed;
@@ -501,13 +491,14 @@ mmdreg_status mmdreg_registry_register_upload(mmdreg_registry* registry,
         auto& outcome = answer.devices[i];
         mmdreg_upload_result::device d;
         d.line = outcome.line;
-        if (i < request.devices.size()) d.serial_number = request.devices[i].record.serial_number;
+        if (i < done.request.devices.size())
+          d.serial_number = done.request.devices[i].record.serial_number;
         d.id = outcome.device ? static_cast<std::uint32_t>(*outcome.device) : 0;
         d.failure = std::move(outcome.failure);
         result->devices.push_back(std::move(d));
       }
     }
-    result->findings = std::move(upload_checked.findings);
+    result->findings = std::move(done.check.findings);
     *out = result.release();
     return MMDREG_OK;
   });

@@ -532,46 +532,35 @@ class native_registry {
     request.via = channel_for(request.by, via);
     request.order_id = order_id;
     const auto info = content.request();
-    std::size_t retagged = 0;
-    reg::checked_upload upload;
-    std::optional<reg::registration_result> answer;
+    std::optional<reg::upload_registration> done;
     const auto failure = run([&](reg::engine& e) -> std::optional<mmdreg::error> {
-      auto checked =
-          reg::upload_looks_like_json(view_of(info))
-              ? reg::check_json_upload(view_of(info))
-              : mmdreg::result<reg::checked_upload>(reg::check_csv_upload(view_of(info)));
-      if (!checked.ok()) return checked.err();
-      upload = std::move(checked).value();
-      if (upload.devices.empty()) return std::nullopt;
-      request.devices = std::move(upload.devices);
-      retagged = reg::select_profile(request, profile, shared);
-      for (auto& entry : request.devices)
-        entry.record.order_id = order_id;
-      auto result = e.register_devices(request);
-      if (!result.ok()) return result.err();
-      answer = std::move(result).value();
+      auto registered = reg::register_upload(e, std::move(request), view_of(info),
+                                             reg::upload_format::detect, profile, shared);
+      if (!registered.ok()) return registered.err();
+      done = std::move(registered).value();
       return std::nullopt;
     });
     if (failure) raise_error(*failure);
+    const auto& answer = done->result;
     py::dict out;
     out["request"] = answer ? py::object(py::int_(static_cast<std::uint32_t>(answer->number)))
                             : py::object(py::none());
     out["accepted"] = answer ? answer->accepted : 0;
     out["failed"] = answer ? answer->failed : 0;
-    out["rows"] = upload.rows;
-    out["rejected_rows"] = upload.rejected;
-    out["file_rejected"] = upload.file_rejected;
-    out["findings"] = finding_list(upload.findings);
-    out["profile"] = request.profile;
-    out["shared"] = request.shared;
-    out["retagged"] = retagged;
+    out["rows"] = done->check.rows;
+    out["rejected_rows"] = done->check.rejected;
+    out["file_rejected"] = done->check.file_rejected;
+    out["findings"] = finding_list(done->check.findings);
+    out["profile"] = done->request.profile;
+    out["shared"] = done->request.shared;
+    out["retagged"] = done->retagged;
     py::list devices;
     if (answer) {
       for (std::size_t i = 0; i < answer->devices.size(); ++i) {
         const auto& d = answer->devices[i];
         py::dict x;
         x["line"] = d.line;
-        x["serial_number"] = request.devices[i].record.serial_number;
+        x["serial_number"] = done->request.devices[i].record.serial_number;
         x["device"] = d.device ? py::object(py::int_(static_cast<std::uint32_t>(*d.device)))
                                : py::object(py::none());
         x["error"] = d.failure ? py::object(py::str(std::string(mmdreg::message(d.failure->error))))

@@ -88,4 +88,27 @@ std::size_t select_profile(registration_request& request, std::optional<device_p
   return 0;
 }
 
+result<upload_registration> register_upload(engine& e, registration_request request,
+                                            std::string_view content, upload_format format,
+                                            std::optional<device_profile> profile, bool shared) {
+  const bool json = format == upload_format::json ||
+                    (format == upload_format::detect && upload_looks_like_json(content));
+  auto checked =
+      json ? check_json_upload(content) : result<checked_upload>(check_csv_upload(content));
+  if (!checked.ok()) return checked.err();
+  upload_registration out;
+  out.check = std::move(checked).value();
+  out.request = std::move(request);
+  out.request.devices = std::move(out.check.devices);
+  out.check.devices.clear();
+  out.retagged = select_profile(out.request, profile, shared);
+  if (out.request.devices.empty()) return out;
+  for (auto& entry : out.request.devices)
+    entry.record.order_id = out.request.order_id;
+  auto registered = e.register_devices(out.request);
+  if (!registered.ok()) return registered.err();
+  out.result = std::move(registered).value();
+  return out;
+}
+
 }  // namespace mmdreg::registry

@@ -53,6 +53,28 @@ bool upload_looks_like_json(std::string_view content) noexcept;
 std::size_t select_profile(registration_request& request, std::optional<device_profile> profile,
                            bool shared);
 
+/// How register_upload reads the content.
+enum class upload_format : std::uint8_t { detect = 0, csv = 1, json = 2 };
+
+/// What register_upload did.
+struct upload_registration {
+  checked_upload check;          ///< findings and counts; its accepted devices moved to `request`
+  registration_request request;  ///< the batch as built: profile, shared and devices with lines
+  std::size_t retagged = 0;      ///< as select_profile counts
+  /// The engine's answer; absent when nothing was submitted (the file was rejected whole, or no
+  /// row was accepted).
+  std::optional<registration_result> result;
+};
+
+/// Checks an upload (detect: upload_looks_like_json decides) and registers its accepted rows in
+/// one request. `request` names who, for whom, through which channel and the order id (given to
+/// every device); its devices come from the upload, and `profile` + `shared` are applied by
+/// select_profile. An error is a document that is not a device list, or the engine refusing the
+/// batch, and then nothing is recorded.
+result<upload_registration> register_upload(engine& e, registration_request request,
+                                            std::string_view content, upload_format format,
+                                            std::optional<device_profile> profile, bool shared);
+
 }  // namespace mmdreg::registry
 
 #endif
