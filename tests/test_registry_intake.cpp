@@ -162,3 +162,33 @@ BOOST_AUTO_TEST_CASE(json_is_told_from_csv_by_its_first_bytes) {
   BOOST_TEST(!registry::upload_looks_like_json(std::string(64, ' ') + "[]"));
   BOOST_TEST(registry::upload_looks_like_json(std::string(63, ' ') + "[]"));
 }
+
+BOOST_AUTO_TEST_CASE(register_upload_checks_then_registers_the_accepted_rows) {
+  engine e{registry::engine_options{.start = t0, .seed = 1}};
+  const auto org = e.add_organization(settings_named("Contoso")).value();
+  auto request = manual_request(org, {});
+  request.order_id = "PO-7";
+  const auto done = registry::register_upload(
+      e, request, mixed_csv(), registry::upload_format::detect, device_profile::standard, false);
+  BOOST_TEST_REQUIRE(done.ok(), done.err().message);
+  BOOST_TEST(done->check.rows == 5U);
+  BOOST_TEST(done->check.rejected == 3U);
+  BOOST_TEST(done->check.devices.empty());
+  BOOST_TEST_REQUIRE(done->result.has_value());
+  BOOST_TEST(done->result->accepted == 2U);
+  BOOST_TEST_REQUIRE(done->request.devices.size() == 2U);
+  BOOST_TEST(done->request.devices[1].line == 5U);
+  BOOST_TEST(done->request.devices[0].record.order_id == "PO-7");
+
+  // Nothing accepted: nothing submitted, and the findings are still there.
+  const auto empty = registry::register_upload(
+      e, request, "Serial,Hash\r\n", registry::upload_format::csv, device_profile::standard, false);
+  BOOST_TEST_REQUIRE(empty.ok(), empty.err().message);
+  BOOST_TEST(!empty->result.has_value());
+  BOOST_TEST(!empty->check.findings.empty());
+
+  // Named JSON that is no device list is an error.
+  BOOST_TEST(!registry::register_upload(e, request, "{not json", registry::upload_format::json,
+                                        std::nullopt, false)
+                  .ok());
+}
