@@ -326,6 +326,63 @@ BOOST_AUTO_TEST_CASE(line_scan_paths_agree_with_a_plain_reading) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_line_scanned_in_parts_reads_as_one_scan) {
+  using mmdreg::csv::detail::line_shape;
+  using mmdreg::csv::detail::scan_line;
+  using mmdreg::csv::detail::scan_line_from;
+  using mmdreg::csv::detail::scan_path;
+  std::mt19937 random(5);
+  const char specials[] = {'"', '\0', '\x80', ',', ',', ',', '\n'};
+  for (std::size_t size = 0; size < 300; ++size) {
+    for (int trial = 0; trial < 10; ++trial) {
+      std::string text(size, 'A');
+      const int count = static_cast<int>(random() % 16);
+      for (int k = 0; k < count && size > 0; ++k)
+        text[random() % size] = specials[random() % sizeof specials];
+      const auto whole = scan_line(text, scan_path::scalar);
+      for (const auto path : {scan_path::scalar, scan_path::avx2}) {
+        for (std::size_t stop = 1; stop <= 5; ++stop) {
+          BOOST_TEST_CONTEXT("size " << size << ", stop after comma " << stop) {
+            line_shape parts;
+            const bool stopped = scan_line_from(text, 0, stop, parts, path);
+            // It stops at that comma exactly when the line has that many.
+            BOOST_TEST(stopped == (whole.commas >= stop));
+            if (stopped) {
+              BOOST_TEST(parts.commas == stop);
+              BOOST_TEST(parts.comma_at[stop - 1] == whole.comma_at[stop - 1]);
+              // Nothing after the comma has been looked at yet.
+              const auto seen = parts.comma_at[stop - 1];
+              for (const auto at :
+                   {parts.special.first_high, parts.special.first_quote, parts.special.first_nul})
+                BOOST_TEST((at == std::string_view::npos || at < seen));
+              BOOST_TEST(!scan_line_from(text, seen + 1, 0, parts, path));
+            }
+            BOOST_TEST((parts == whole));
+          }
+        }
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_reserved_duplicate_table_does_not_grow_and_keeps_its_keys) {
+  using mmdreg::csv::detail::mix128;
+  mmdreg::csv::detail::digest_table<mmdreg::csv::detail::key128, char> table;
+  for (std::uint64_t i = 0; i < 1000; ++i)
+    table.find_or_insert(mix128(std::to_string(i)), 0, i + 2);
+  table.reserve(300000);
+  const auto capacity = table.capacity();
+  BOOST_TEST(capacity * 3 >= 300000U * 4);
+  for (std::uint64_t i = 0; i < 300000; ++i) {
+    const auto [entry, inserted] = table.find_or_insert(mix128(std::to_string(i)), 0, i + 2);
+    BOOST_TEST_REQUIRE(inserted == (i >= 1000));
+    BOOST_TEST_REQUIRE(entry->line == i + 2);
+  }
+  BOOST_TEST(table.capacity() == capacity);
+  table.reserve(10);  // never shrinks
+  BOOST_TEST(table.capacity() == capacity);
+}
+
 BOOST_AUTO_TEST_CASE(duplicate_table_keeps_every_key_across_growth) {
   // 200,000 entries take the table past 2 MiB, onto its own huge-page mapping.
   mmdreg::csv::detail::digest_table<mmdreg::csv::detail::key128, char> table;

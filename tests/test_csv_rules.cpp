@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE csv_rules
 #include <boost/test/unit_test.hpp>
 
+#include <random>
 #include <set>
 
 #include "csv_hashes.hpp"
@@ -331,6 +332,68 @@ BOOST_AUTO_TEST_CASE(threads_and_chunks_identical_with_hashes) {
       const auto run = run_validator(text, {.threads = threads}, chunk);
       BOOST_TEST(run.keys() == one.keys());
       BOOST_TEST((run.rows == one.rows));
+    }
+  }
+}
+
+// The validator checks an intact hash while it scans the line and then steps over it; whatever it
+// does not take that way is decoded whole. Either way, a row's hash findings must be exactly what
+// decoding its trimmed value says, wherever the hash ends and whatever was done to it.
+BOOST_AUTO_TEST_CASE(hash_findings_equal_a_plain_decode_of_the_value) {
+  const auto valid = device_hash("S1");
+  const auto hash_rules = [](const testing::csv_run& run) {
+    std::vector<std::string_view> out;
+    for (const auto& d : run.diagnostics)
+      if (rule_id(d.rule).starts_with("hash-") && d.rule != rule::hash_serial_mismatch &&
+          d.rule != rule::hash_tpm_mismatch)
+        out.push_back(rule_id(d.rule));
+    return out;
+  };
+  const auto expected = [](std::string_view value) {
+    std::size_t first = value.find_first_not_of(" \t"), last = value.find_last_not_of(" \t");
+    value = first == std::string_view::npos ? std::string_view{}
+                                            : value.substr(first, last - first + 1);
+    hardware_hash h;
+    const auto problem = h.decode(value);
+    return problem ? std::vector<std::string_view>{rule_id(problem->rule)}
+                   : std::vector<std::string_view>{};
+  };
+  std::vector<std::string> values{valid,
+                                  valid + "\rX",  // a lone CR belongs to the value
+                                  valid + "\r",
+                                  valid + " ",
+                                  " " + valid,
+                                  valid + "A",
+                                  valid.substr(0, 3999),
+                                  valid + "=",
+                                  valid.substr(0, 3998) + "=="};
+  std::mt19937 random(11);
+  const std::string replacements = "AB=+/\r\t -\x80";
+  for (int i = 0; i < 300; ++i) {
+    auto v = valid;
+    v[random() % v.size()] = replacements[random() % replacements.size()];
+    values.push_back(v);
+  }
+  for (const auto& value : values) {
+    for (const std::string& end : {std::string("\r\n"), std::string("\n"), std::string()}) {
+      // The hash last on the line (autopilot, 3 columns), and followed by more fields.
+      for (const bool last : {true, false}) {
+        const auto text =
+            last ? "Device Serial Number,Windows Product ID,Hardware Hash\r\nS1,," + value + end
+                 : kAutopilot5 + "S1,," + value + ",," + end;
+        BOOST_TEST_CONTEXT("value " << value.size() << " characters, line end " << end.size()
+                                    << (last ? ", hash last" : ", fields after the hash")) {
+          const auto run = run_validator(text);
+          // A '\r' that ends the line (before "\n" or at the end of the file) is not part of
+          // the value.
+          const auto value_read = last && end != "\r\n" && value.ends_with('\r')
+                                      ? value.substr(0, value.size() - 1)
+                                      : value;
+          BOOST_TEST(hash_rules(run) == expected(value_read), boost::test_tools::per_element());
+          BOOST_TEST(run_validator(text, {}, 1).keys() == run.keys(),
+                     boost::test_tools::per_element());
+        }
+      }
     }
   }
 }

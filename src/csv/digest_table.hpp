@@ -84,6 +84,16 @@ class digest_table {
   }
 
   std::size_t size() const noexcept { return used_; }
+  std::size_t capacity() const noexcept { return capacity_; }
+
+  /// Makes room for `count` entries in all, so that inserting them needs no growth (each growth
+  /// rehashes every entry and touches fresh memory). Slots no entry lands in are never touched.
+  void reserve(std::size_t count) {
+    std::size_t capacity = capacity_ == 0 ? 1024 : capacity_;
+    while (count * 4 > capacity * 3)
+      capacity *= 2;
+    if (capacity != capacity_) rehash(capacity);
+  }
 
   /// Starts loading the slot where `key` would be probed first, so that a later find_or_insert
   /// does not wait for memory. Has no other effect.
@@ -154,9 +164,12 @@ class digest_table {
     return static_cast<std::size_t>(spread(key)) & (capacity_ - 1);
   }
   void grow() {
+    rehash(capacity_ == 0 ? 1024 : capacity_ * 2);
+  }
+  void rehash(std::size_t capacity) {
     const std::size_t old_capacity = capacity_;
     storage old = std::move(slots_);
-    capacity_ = old_capacity == 0 ? 1024 : old_capacity * 2;
+    capacity_ = capacity;
     slots_ = allocate(capacity_);
     for (std::size_t i = 0; i < old_capacity; ++i)
       if (old[i].line != 0) *probe(old[i].key) = old[i];

@@ -1,5 +1,7 @@
 #include "csv/scan.hpp"
 
+#include <bit>
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define MMDREG_CSV_SCAN_AVX2 1
 #include <immintrin.h>
@@ -10,22 +12,25 @@ namespace {
 
 constexpr auto npos = std::string_view::npos;
 
-void add_comma(line_shape& out, std::size_t at) noexcept {
+// Whether the comma at `at` was the one the scan stops after.
+bool add_comma(line_shape& out, std::size_t at, std::size_t stop) noexcept {
   if (out.commas < line_shape::kept_commas) out.comma_at[out.commas] = at;
   ++out.commas;
+  return out.commas == stop;
 }
 
-void scan_scalar_from(std::string_view text, std::size_t i, line_shape& out) noexcept {
+bool scan_scalar_from(std::string_view text, std::size_t i, std::size_t stop,
+                      line_shape& out) noexcept {
   for (; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
       if (out.special.first_high == npos) out.special.first_high = i;
     } else if (c == ',') {
-      add_comma(out, i);
+      if (add_comma(out, i, stop)) return true;
     } else if (c == '\n') {
       out.length = i;
       out.newline = true;
-      return;
+      return false;
     } else if (c == '"') {
       if (out.special.first_quote == npos) out.special.first_quote = i;
     } else if (c == 0) {
@@ -33,6 +38,7 @@ void scan_scalar_from(std::string_view text, std::size_t i, line_shape& out) noe
     }
   }
   out.length = text.size();
+  return false;
 }
 
 #if MMDREG_CSV_SCAN_AVX2
@@ -53,12 +59,12 @@ __attribute__((target("avx2"))) inline unsigned mask(__m256i v, __m256i c) noexc
   return static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, c)));
 }
 
-__attribute__((target("avx2,bmi"))) line_shape scan_avx2(std::string_view text) noexcept {
-  line_shape out;
+__attribute__((target("avx2,bmi,popcnt"))) bool scan_avx2_from(std::string_view text, std::size_t i,
+                                                               std::size_t stop,
+                                                               line_shape& out) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const scan_constants k{_mm256_set1_epi8('\n'), _mm256_set1_epi8(','), _mm256_set1_epi8('"'),
                          _mm256_setzero_si256(), _mm256_set1_epi8('+')};
-  std::size_t i = 0;
   while (i + 32 <= text.size()) {
     if (i + 64 <= text.size()) {
       const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
@@ -75,24 +81,35 @@ __attribute__((target("avx2,bmi"))) line_shape scan_avx2(std::string_view text) 
     if (_mm256_movemask_epi8(maybe_marked(v, k)) == 0) continue;
     const unsigned newlines = mask(v, k.newline);
     // Only the bytes before the first newline belong to the line.
-    const unsigned inside = newlines != 0 ? _blsmsk_u32(newlines) >> 1 : ~0U;
+    unsigned inside = newlines != 0 ? _blsmsk_u32(newlines) >> 1 : ~0U;
+    unsigned commas = mask(v, k.comma) & inside;
+    bool stopped = false;
+    if (stop > out.commas && static_cast<std::size_t>(std::popcount(commas)) >= stop - out.commas) {
+      // Nothing after the stopping comma belongs to this part of the scan.
+      unsigned last = commas;
+      for (std::size_t n = stop - out.commas; n > 1; --n)
+        last = _blsr_u32(last);
+      inside &= _blsmsk_u32(last);
+      commas &= inside;
+      stopped = true;
+    }
     const unsigned high = static_cast<unsigned>(_mm256_movemask_epi8(v)) & inside;
     const unsigned quotes = mask(v, k.quote) & inside;
     const unsigned nuls = mask(v, k.zero) & inside;
-    for (unsigned commas = mask(v, k.comma) & inside; commas != 0; commas = _blsr_u32(commas))
-      add_comma(out, at + _tzcnt_u32(commas));
+    for (; commas != 0; commas = _blsr_u32(commas))
+      add_comma(out, at + _tzcnt_u32(commas), stop);
     if (high != 0 && out.special.first_high == npos) out.special.first_high = at + _tzcnt_u32(high);
     if (quotes != 0 && out.special.first_quote == npos)
       out.special.first_quote = at + _tzcnt_u32(quotes);
     if (nuls != 0 && out.special.first_nul == npos) out.special.first_nul = at + _tzcnt_u32(nuls);
+    if (stopped) return true;
     if (newlines != 0) {
       out.length = at + _tzcnt_u32(newlines);
       out.newline = true;
-      return out;
+      return false;
     }
   }
-  scan_scalar_from(text, i, out);
-  return out;
+  return scan_scalar_from(text, i, stop, out);
 }
 #endif
 
@@ -100,20 +117,28 @@ __attribute__((target("avx2,bmi"))) line_shape scan_avx2(std::string_view text) 
 
 bool scan_avx2_supported() noexcept {
 #if MMDREG_CSV_SCAN_AVX2
-  static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi");
+  static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+                                __builtin_cpu_supports("popcnt");
   return supported;
 #else
   return false;
 #endif
 }
 
-line_shape scan_line(std::string_view text, scan_path path) noexcept {
+bool scan_line_from(std::string_view text, std::size_t from, std::size_t stop_after_commas,
+                    line_shape& out, scan_path path) noexcept {
+  const std::size_t stop = stop_after_commas <= line_shape::kept_commas ? stop_after_commas : 0;
 #if MMDREG_CSV_SCAN_AVX2
-  if (path != scan_path::scalar && scan_avx2_supported()) return scan_avx2(text);
+  if (path != scan_path::scalar && scan_avx2_supported())
+    return scan_avx2_from(text, from, stop, out);
 #endif
   (void)path;
+  return scan_scalar_from(text, from, stop, out);
+}
+
+line_shape scan_line(std::string_view text, scan_path path) noexcept {
   line_shape out;
-  scan_scalar_from(text, 0, out);
+  scan_line_from(text, 0, 0, out, path);
   return out;
 }
 

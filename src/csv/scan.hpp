@@ -40,6 +40,16 @@ bool scan_avx2_supported() noexcept;
 /// without it falls back to scalar.
 line_shape scan_line(std::string_view text, scan_path path = scan_path::automatic) noexcept;
 
+/// Scans a line in parts, so that a caller can step over a stretch it has checked itself (the
+/// 4000 characters of an intact hardware hash) instead of reading it twice. `out` holds the scan
+/// of text[0, from). The scan stops at the line's end, or right after the comma that brings
+/// `out.commas` to `stop_after_commas` (1..kept_commas; 0 never stops there), and then says true:
+/// out.length and out.newline are not yet set, and the line is finished by another call from
+/// out.comma_at[stop_after_commas - 1] + 1, or from any later offset when the bytes in between
+/// are known to hold no '\n', comma, quote, NUL or byte >= 0x80.
+bool scan_line_from(std::string_view text, std::size_t from, std::size_t stop_after_commas,
+                    line_shape& out, scan_path path = scan_path::automatic) noexcept;
+
 }  // namespace mmdreg::csv::detail
 
 #endif

@@ -18,6 +18,7 @@
 #include "common/ascii.hpp"
 #include "csv/digest_table.hpp"
 #include "csv/scan.hpp"
+#include "hash/used_part.hpp"
 #include "mmdreg/domain/profiles.hpp"
 
 namespace mmdreg::csv {
@@ -25,7 +26,10 @@ namespace {
 
 constexpr std::size_t kStoredFields = 16;
 constexpr std::size_t kStoredText = 64;
-constexpr std::size_t kBatchLines = 4096;
+// With several threads, each analyses a contiguous share of at most about kShareBytes per batch,
+// and of at least kMinShareBytes: less is not worth starting a thread for.
+constexpr std::size_t kShareBytes = std::size_t{2} << 20;
+constexpr std::size_t kMinShareBytes = std::size_t{64} << 10;
 constexpr std::size_t kFileChunk = std::size_t{1} << 20;
 // Mapped per thread and released after use.
 constexpr std::size_t kFileWindow = std::size_t{4} << 20;
@@ -223,11 +227,28 @@ struct duplicate_tables {
   detail::digest_table<std::uint64_t, serial_payload> serials;
 };
 
-// What one thread needs to analyse rows: its own decoder and finding buffer.
+// What one thread needs to analyse rows: its own decoder, finding buffer and rows.
 struct worker {
   hardware_hash hash;
   std::vector<diagnostic> diags;
+  // The hash field that scan_row decoded into `hash` while it scanned the line, and the
+  // decode_used_part result, which check_values then takes instead of decoding the text again.
+  const char* used_part_of = nullptr;
+  std::size_t zero_from = 0;
+  // The rows of this worker's share of a batch (several threads).
+  std::vector<row_work> rows;
+  std::size_t row_count = 0;
 };
+
+// Whether a field that starts before `at` ends there: at a comma, at the end of the line, or at
+// the '\r' of a CRLF (a lone '\r' is part of the value). Only a filter: check_values takes the
+// decoded used part only for a trimmed value that is exactly the text decoded.
+bool field_ends_at(std::string_view text, std::size_t at) noexcept {
+  if (at >= text.size()) return at == text.size();
+  const char c = text[at];
+  if (c == ',' || c == '\n') return true;
+  return c == '\r' && (at + 1 == text.size() || text[at + 1] == '\n');
+}
 
 class analyser {
  public:
@@ -239,13 +260,44 @@ class analyser {
       : layout_(l),
         rows_checked_(rows_checked),
         wants_identity_(wants_identity),
-        prefetch_from_(prefetch_from) {}
+        prefetch_from_(prefetch_from),
+        hash_field_(l != nullptr && rows_checked ? l->index_of(column::hardware_hash)
+                                                 : std::nullopt) {}
 
-  /// `shape`: the scan of `line` when the caller has already made it while finding the line's
-  /// end; otherwise the line is scanned here.
-  void analyse(std::string_view line, std::uint64_t line_no, row_work& w, worker& k,
-               std::uint8_t worker_index, const detail::line_shape* shape = nullptr) const {
-    w.line = line_no;
+  /// Scans the line at the start of `text` (see detail::scan_line). When the layout has a hash
+  /// column, the field there is tried first as an intact hash: its used part is decoded into the
+  /// worker's hash and checked, and then its 4000 characters, which hold nothing the scan looks
+  /// for, are stepped over instead of being read a second time. Any other field is scanned.
+  detail::line_shape scan_row(std::string_view text, worker& k) const {
+    detail::line_shape shape;
+    k.used_part_of = nullptr;
+    std::size_t from = 0;
+    if (hash_field_) {
+      const auto field = *hash_field_;
+      if (field != 0 && !detail::scan_line_from(text, 0, field, shape)) return shape;
+      from = field == 0 ? 0 : shape.comma_at[field - 1] + 1;
+      if (field_ends_at(text, from + hash_text_length)) {
+        const auto candidate = text.substr(from, hash_text_length);
+        const auto zero_from = mmdreg::detail::decode_used_part(
+            candidate, mmdreg::detail::hardware_hash_access::bytes(k.hash));
+        if (zero_from != 0) {
+          k.used_part_of = candidate.data();
+          k.zero_from = zero_from;
+          from += hash_text_length;
+        }
+      }
+    }
+    detail::scan_line_from(text, from, 0, shape);
+    return shape;
+  }
+
+  /// `shape`: the scan_row of `line` with this worker, made just before, when the caller has
+  /// made it while finding the line's end; otherwise the line is scanned here. The line's number
+  /// is not known yet when several threads share a batch: commit() sets it on the row and its
+  /// findings.
+  void analyse(std::string_view line, row_work& w, worker& k, std::uint8_t worker_index,
+               const detail::line_shape* shape = nullptr) const {
+    w.line = 0;
     w.worker = worker_index;
     w.blank = w.has_error = w.hash_valid = false;
     w.identity = {};
@@ -261,15 +313,14 @@ class analyser {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (trim(line).empty()) {
       w.blank = true;
-      add(rule::blank_line, {}, "line " + std::to_string(line_no) + " is blank",
-          "remove the blank line (it is ignored)");
+      add(rule::blank_line, {}, "the line is blank", "remove the blank line (it is ignored)");
       w.diag_end = k.diags.size();
       return;
     }
 
     detail::line_shape scanned;
     if (shape == nullptr) {
-      scanned = detail::scan_line(line);
+      scanned = scan_row(line, k);
       shape = &scanned;
     }
     const auto& special = shape->special;
@@ -277,9 +328,8 @@ class analyser {
     // that); its values would only produce noise, so the line gets this one finding.
     if (special.first_nul != std::string_view::npos) {
       add(rule::encoding_utf16, {},
-          "line " + std::to_string(line_no) +
-              " contains NUL bytes: UTF-16 text inside an 8-bit file (appended with >> in "
-              "PowerShell?)",
+          "the line contains NUL bytes: UTF-16 text inside an 8-bit file (appended with >> in "
+          "PowerShell?)",
           std::string(kAsciiFix));
       w.field_count = 0;
       w.diag_end = k.diags.size();
@@ -451,7 +501,12 @@ class analyser {
     if (const auto hash_index = l.index_of(column::hardware_hash);
         hash_index && !hash_text.empty() && !field_has_quote(hash_text)) {
       auto& h = k_->hash;
-      if (auto problem = h.decode(hash_text)) {
+      const bool used_part_decoded =
+          k_->used_part_of == hash_text.data() && hash_text.size() == hash_text_length;
+      k_->used_part_of = nullptr;
+      if (auto problem = used_part_decoded ? mmdreg::detail::hardware_hash_access::decode_from(
+                                                 h, hash_text, k_->zero_from)
+                                           : h.decode(hash_text)) {
         const auto sev = info(problem->rule).severity;
         if (sev == severity::error) w_->has_error = true;
         k_->diags.push_back(diagnostic{problem->rule, sev, w.line,
@@ -554,6 +609,7 @@ class analyser {
   bool rows_checked_;
   bool wants_identity_;
   const duplicate_tables* prefetch_from_;
+  std::optional<std::size_t> hash_field_;
   // Set per analyse() call.
   mutable row_work* w_ = nullptr;
   mutable worker* k_ = nullptr;
@@ -589,8 +645,6 @@ struct validator::state {
   std::vector<std::unique_ptr<worker>> workers;
   std::vector<analyser> analysers;  // one per worker: an analyser is used by one thread
   row_work single;
-  std::vector<std::string_view> batch_lines;
-  std::vector<row_work> batch_rows;
 
   duplicate_tables duplicates;
 
@@ -600,6 +654,14 @@ struct validator::state {
     options.threads = std::min(options.threads, 64U);
     for (unsigned i = 0; i < options.threads; ++i)
       workers.push_back(std::make_unique<worker>());
+  }
+
+  void expect_size(std::uint64_t total_bytes) {
+    if (!options.detect_duplicates) return;
+    // Only a row with a valid hash enters the tables, and each such row holds 4000 characters.
+    const auto devices = static_cast<std::size_t>(total_bytes / hash_text_length);
+    duplicates.devices.reserve(devices);
+    duplicates.serials.reserve(devices);
   }
 
   void emit(const diagnostic& d) {
@@ -760,20 +822,29 @@ struct validator::state {
     const char* p = region.data();
     const char* end = p + region.size();
     while (p < end && (!header_done || options.threads == 1)) {
-      const auto shape = detail::scan_line({p, static_cast<std::size_t>(end - p)});
+      const std::string_view rest{p, static_cast<std::size_t>(end - p)};
+      if (!header_done) {
+        const auto length = rest.find('\n');
+        one_line(rest.substr(0, length));
+        p += length + 1;
+        continue;
+      }
+      const auto shape = analysers[0].scan_row(rest, *workers[0]);
       one_line({p, shape.length}, &shape);
       p += shape.length + 1;
     }
     while (p < end) {
-      batch_lines.clear();
-      while (p < end && batch_lines.size() < kBatchLines) {
-        const auto* nl =
-            static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-        batch_lines.emplace_back(p, static_cast<std::size_t>(nl - p));
-        p = nl + 1;
-      }
-      run_batch();
+      const auto batch = std::min(static_cast<std::size_t>(end - p), kShareBytes * options.threads);
+      p = run_batch(p, line_end(p + batch, end));
     }
+  }
+
+  // The end of the line holding the byte before `at` (`region_end` when that is the last line).
+  static const char* line_end(const char* at, const char* region_end) noexcept {
+    if (at >= region_end) return region_end;
+    const auto* nl = static_cast<const char*>(
+        std::memchr(at - 1, '\n', static_cast<std::size_t>(region_end - at + 1)));
+    return nl == nullptr ? region_end : nl + 1;
   }
 
   void one_line(std::string_view line, const detail::line_shape* shape = nullptr) {
@@ -785,22 +856,34 @@ struct validator::state {
     }
     auto& k = *workers[0];
     k.diags.clear();
-    analysers[0].analyse(line, line_no, single, k, 0, shape);
+    analysers[0].analyse(line, single, k, 0, shape);
+    single.line = line_no;
     commit(single);
   }
 
-  void run_batch() {
-    const auto n = batch_lines.size();
-    if (batch_rows.size() < n) batch_rows.resize(n);
-    const auto first_line = line_no + 1;
-    line_no += n;
-    const auto threads = std::min<std::size_t>(options.threads, std::max<std::size_t>(1, n / 8));
+  // Analyses the whole lines of [p, end) with one contiguous share per thread, each scanned and
+  // analysed by its thread alone, and commits them in input order. Returns `end`.
+  const char* run_batch(const char* p, const char* end) {
+    const auto size = static_cast<std::size_t>(end - p);
+    const auto threads =
+        std::max<std::size_t>(1, std::min<std::size_t>(options.threads, size / kMinShareBytes));
+    std::array<const char*, 65> bounds{};
+    bounds[0] = p;
+    for (std::size_t t = 1; t < threads; ++t)
+      bounds[t] = line_end(std::max(bounds[t - 1], p + size * t / threads), end);
+    bounds[threads] = end;
     const auto work = [&](std::size_t t) {
       auto& k = *workers[t];
       k.diags.clear();
-      for (std::size_t i = n * t / threads; i < n * (t + 1) / threads; ++i)
-        analysers[t].analyse(batch_lines[i], first_line + i, batch_rows[i], k,
-                             static_cast<std::uint8_t>(t));
+      k.row_count = 0;
+      for (const char* q = bounds[t]; q < bounds[t + 1];) {
+        const std::string_view rest{q, static_cast<std::size_t>(bounds[t + 1] - q)};
+        const auto shape = analysers[t].scan_row(rest, k);
+        if (k.row_count == k.rows.size()) k.rows.resize(k.rows.size() * 2 + 64);
+        analysers[t].analyse({q, shape.length}, k.rows[k.row_count++], k,
+                             static_cast<std::uint8_t>(t), &shape);
+        q += shape.length + 1;
+      }
     };
     std::vector<std::thread> helpers;
     // A sink that throws while the helpers run must not leave them joinable (std::terminate).
@@ -817,26 +900,30 @@ struct validator::state {
     work(0);
     // The first share precedes every other in input order and is this thread's own: it is
     // committed while the helpers still analyse theirs.
-    const std::size_t own = n / threads;
-    commit_range(0, own);
+    commit_share(*workers[0]);
     for (auto& h : helpers)
       h.join();
-    commit_range(own, n);
+    for (std::size_t t = 1; t < threads; ++t)
+      commit_share(*workers[t]);
+    return end;
   }
 
-  // Commits batch rows [first, last) in order. The duplicate-table slots of a row a few places
-  // ahead are prefetched, so that their cache misses overlap the commits before it.
-  void commit_range(std::size_t first, std::size_t last) {
+  // Commits a worker's rows in order. The duplicate-table slots of a row a few places ahead are
+  // prefetched, so that their cache misses overlap the commits before it.
+  void commit_share(worker& k) {
     constexpr std::size_t ahead = 8;
-    for (std::size_t i = first; i < last; ++i) {
-      if (i + ahead < last && options.detect_duplicates) {
-        const auto& next = batch_rows[i + ahead];
+    for (std::size_t i = 0; i < k.row_count; ++i) {
+      if (i + ahead < k.row_count && options.detect_duplicates) {
+        const auto& next = k.rows[i + ahead];
         if (next.hash_valid && !next.blank) {
           duplicates.devices.prefetch(next.identity_key);
           duplicates.serials.prefetch(next.serial_key);
         }
       }
-      commit(batch_rows[i]);
+      // Only now, with the shares before this one counted, is the line's number known.
+      auto& w = k.rows[i];
+      w.line = ++line_no;
+      commit(w);
     }
   }
 
@@ -889,8 +976,11 @@ struct validator::state {
     limit = row_limit(options.target, l->dialect);
   }
 
+  // `w.line` is set; its findings get it here.
   void commit(row_work& w) {
-    const auto& diags = workers[w.worker]->diags;
+    auto& diags = workers[w.worker]->diags;
+    for (auto i = w.diag_begin; i < w.diag_end; ++i)
+      diags[i].line = w.line;
     if (w.blank) {
       ++sum.blank_lines;
       for (auto i = w.diag_begin; i < w.diag_end; ++i)
@@ -982,6 +1072,11 @@ validator::~validator() = default;
 validator::validator(validator&&) noexcept = default;
 validator& validator::operator=(validator&&) noexcept = default;
 
+void validator::expect_size(std::uint64_t total_bytes) {
+  if (state_->finished) throw std::logic_error("mmdreg::csv::validator::expect_size after finish");
+  state_->expect_size(total_bytes);
+}
+
 void validator::feed(std::string_view chunk) {
   if (state_->finished) throw std::logic_error("mmdreg::csv::validator::feed after finish");
   if (!chunk.empty()) state_->feed(chunk);
@@ -995,6 +1090,7 @@ summary validator::finish() {
 summary validate_buffer(std::string_view content, const validate_options& options,
                         const diagnostic_sink& on_diagnostic, const row_sink& on_row) {
   validator v(options, on_diagnostic, on_row);
+  v.expect_size(content.size());
   v.feed(content);
   return v.finish();
 }
@@ -1015,6 +1111,7 @@ result<summary> validate_file(const std::filesystem::path& path, const validate_
   struct stat info {};
   if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
     const auto size = static_cast<std::size_t>(info.st_size);
+    v.expect_size(size);
     bool mapped = true;
     for (std::size_t at = 0; at < size && mapped; at += window) {
       const auto n = std::min(window, size - at);

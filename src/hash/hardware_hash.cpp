@@ -157,13 +157,18 @@ std::string_view architecture_name(std::uint8_t architecture) noexcept {
 }
 
 std::optional<hash_problem> hardware_hash::decode(std::string_view base64_text) {
+  return decode_from(base64_text, detail::decode_used_part(base64_text, bytes_));
+}
+
+// `zero_from`: what decode_used_part said of base64_text into bytes_.
+std::optional<hash_problem> hardware_hash::decode_from(std::string_view base64_text,
+                                                       std::size_t zero_from) {
   record_end_ = 0;
   record_count_ = 0;
   first_record_.fill(0);
 
   // Only a 4000-character text can be a hash; any other is checked without being stored.
   // Whatever the used-part decode does not accept is decoded whole, which reports it exactly.
-  const std::size_t zero_from = detail::decode_used_part(base64_text, bytes_);
   const auto decoded = zero_from != 0 ? detail::base64_decoded{hash_byte_length, std::nullopt}
                        : base64_text.size() == hash_text_length
                            ? detail::base64_decode(base64_text, bytes_)

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -24,6 +25,20 @@ namespace mmdreg::detail {
 /// Success therefore never hides a finding of the full decode.
 std::size_t decode_used_part(std::string_view text,
                              std::span<std::uint8_t, hash_byte_length> out) noexcept;
+
+/// For a caller that runs decode_used_part itself, straight into a hardware_hash, and then
+/// finishes the decode without decoding the text again.
+struct hardware_hash_access {
+  static std::span<std::uint8_t, hash_byte_length> bytes(hardware_hash& hash) noexcept {
+    return hash.bytes_;
+  }
+  /// The same as hash.decode(text), given zero_from = decode_used_part(text, bytes(hash)) made
+  /// since the last decode into `hash`.
+  static std::optional<hash_problem> decode_from(hardware_hash& hash, std::string_view text,
+                                                 std::size_t zero_from) {
+    return hash.decode_from(text, zero_from);
+  }
+};
 
 }  // namespace mmdreg::detail
 

@@ -72,6 +72,10 @@ struct hash_problem {
   std::string fix;
 };
 
+namespace detail {
+struct hardware_hash_access;
+}
+
 /// A decoded, verified hardware hash. Fixed size, no heap: decode into one and reuse it per row.
 /// Every string_view returned points into this object and is valid until the next decode into it.
 class hardware_hash {
@@ -119,6 +123,10 @@ class hardware_hash {
   device_identity identity() const noexcept;
 
  private:
+  // The CSV validator decodes a hash's used part while it scans the line (internal).
+  friend struct detail::hardware_hash_access;
+  std::optional<hash_problem> decode_from(std::string_view base64_text, std::size_t zero_from);
+
   std::array<std::uint8_t, hash_byte_length> bytes_{};
   std::uint16_t record_end_ = 0;
   std::uint16_t record_count_ = 0;
