@@ -56,48 +56,63 @@ std::size_t decode_quads_scalar(const char* in, std::size_t quads, std::uint8_t*
 // and its sextet is the character plus an offset chosen by its high nibble ('/' apart). A block
 // holding any non-alphabet character is left to the scalar kernel, which finds the exact offset:
 // the two kernels therefore report the same first error by construction.
+struct decode_constants {
+  __m256i pack_bytes, pack_lanes, low_classes, high_classes, offsets, nibble, slash;
+};
+
+// Decodes the 32 characters at `in` into 24 bytes at `out`; false (nothing written) when one of
+// them is outside the alphabet.
+__attribute__((target("avx2"))) inline bool decode_block_avx2(const char* in, std::uint8_t* out,
+                                                              const decode_constants& k) noexcept {
+  const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in));
+  const __m256i high = _mm256_and_si256(_mm256_srli_epi32(c, 4), k.nibble);
+  const __m256i low = _mm256_and_si256(c, k.nibble);
+  const __m256i classes = _mm256_and_si256(_mm256_shuffle_epi8(k.low_classes, low),
+                                           _mm256_shuffle_epi8(k.high_classes, high));
+  if (_mm256_testz_si256(classes, classes) == 0) return false;
+  const __m256i is_slash = _mm256_cmpeq_epi8(c, k.slash);
+  const __m256i sextets =
+      _mm256_add_epi8(c, _mm256_shuffle_epi8(k.offsets, _mm256_add_epi8(is_slash, high)));
+  // Per 32-bit lane: (a*64 + b, c*64 + d) in 16 bits, then a<<18 | b<<12 | c<<6 | d.
+  const __m256i pairs = _mm256_maddubs_epi16(sextets, _mm256_set1_epi32(0x01400140));
+  const __m256i words = _mm256_madd_epi16(pairs, _mm256_set1_epi32(0x00011000));
+  const __m256i packed =
+      _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(words, k.pack_bytes), k.pack_lanes);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(packed));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(out + 16), _mm256_extracti128_si256(packed, 1));
+  return true;
+}
+
 __attribute__((target("avx2"))) std::size_t decode_quads_avx2(const char* in, std::size_t quads,
                                                               std::uint8_t* out) noexcept {
   const std::size_t n = quads * 4;
   std::size_t i = 0;
-  const __m256i pack_bytes =
+  const decode_constants k{
       _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1, 2, 1, 0, 6, 5, 4, 10,
-                       9, 8, 14, 13, 12, -1, -1, -1, -1);
-  const __m256i pack_lanes = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
-  // Bit 0x10 of every low-nibble class meets the high-nibble class of bytes 0x00-0x1F and
-  // 0x80-0xFF; the other bits single out the valid low nibbles of each high nibble 2-7.
-  const __m256i low_classes =
+                       9, 8, 14, 13, 12, -1, -1, -1, -1),
+      _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7),
+      // Bit 0x10 of every low-nibble class meets the high-nibble class of bytes 0x00-0x1F and
+      // 0x80-0xFF; the other bits single out the valid low nibbles of each high nibble 2-7.
       _mm256_setr_epi8(0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B,
                        0x1B, 0x1B, 0x1A, 0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
-                       0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A);
-  const __m256i high_classes =
+                       0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A),
       _mm256_setr_epi8(0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10,
                        0x10, 0x10, 0x10, 0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10,
-                       0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
-  // Sextet minus character by high nibble; index 1 is '/' (high nibble 2 minus one), 2 is '+'.
-  const __m256i offsets =
+                       0x10, 0x10, 0x10, 0x10, 0x10, 0x10),
+      // Sextet minus character by high nibble; index 1 is '/' (high nibble 2 minus one), 2 is
+      // '+'.
       _mm256_setr_epi8(0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 19, 4, -65,
-                       -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
-  const __m256i nibble = _mm256_set1_epi8(0x0F);
-  const __m256i slash = _mm256_set1_epi8('/');
-  for (; i + 32 <= n; i += 32, out += 24) {
-    const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i));
-    const __m256i high = _mm256_and_si256(_mm256_srli_epi32(c, 4), nibble);
-    const __m256i low = _mm256_and_si256(c, nibble);
-    const __m256i classes = _mm256_and_si256(_mm256_shuffle_epi8(low_classes, low),
-                                             _mm256_shuffle_epi8(high_classes, high));
-    if (_mm256_testz_si256(classes, classes) == 0) break;
-    const __m256i is_slash = _mm256_cmpeq_epi8(c, slash);
-    const __m256i sextets =
-        _mm256_add_epi8(c, _mm256_shuffle_epi8(offsets, _mm256_add_epi8(is_slash, high)));
-    // Per 32-bit lane: (a*64 + b, c*64 + d) in 16 bits, then a<<18 | b<<12 | c<<6 | d.
-    const __m256i pairs = _mm256_maddubs_epi16(sextets, _mm256_set1_epi32(0x01400140));
-    const __m256i words = _mm256_madd_epi16(pairs, _mm256_set1_epi32(0x00011000));
-    const __m256i packed =
-        _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(words, pack_bytes), pack_lanes);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(packed));
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + 16), _mm256_extracti128_si256(packed, 1));
-  }
+                       -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0),
+      _mm256_set1_epi8(0x0F),
+      _mm256_set1_epi8('/'),
+  };
+  for (; i + 32 <= n; i += 32, out += 24)
+    if (!decode_block_avx2(in + i, out, k)) break;
+  // After a run of valid blocks, a tail shorter than a block is decoded as the last 32
+  // characters, overlapping quads already decoded (they are written again with the same bytes).
+  if (i < n && n - i < 32 && n >= 32 &&
+      decode_block_avx2(in + n - 32, out - (i - (n - 32)) / 4 * 3, k))
+    return no_error;
   const std::size_t bad = decode_quads_scalar(in + i, (n - i) / 4, out);
   return bad == no_error ? no_error : i + bad;
 }
@@ -116,6 +131,16 @@ __attribute__((target("avx2"))) bool all_zero_sextets_avx2(const char* in, std::
     const __m256i differ =
         _mm256_or_si256(_mm256_xor_si256(a, zero_digit), _mm256_xor_si256(b, zero_digit));
     if (_mm256_testz_si256(differ, differ) == 0) return false;
+  }
+  // The tail, under 64 characters: the 32 where it starts and the last 32, overlapping each other
+  // or the blocks already checked (a tail of 32 or less is the last 32 twice).
+  if (i < n && n >= 32) {
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + n - 32));
+    const __m256i b =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + std::min(i, n - 32)));
+    const __m256i differ =
+        _mm256_or_si256(_mm256_xor_si256(a, zero_digit), _mm256_xor_si256(b, zero_digit));
+    return _mm256_testz_si256(differ, differ) != 0;
   }
   for (; i < n; ++i)
     if (in[i] != 'A') return false;
