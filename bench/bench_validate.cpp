@@ -2,9 +2,10 @@
 // the same bytes, read from the page cache the same way), then the validator with one and two
 // threads. Each figure is the best of a few runs (the machine may be shared).
 //
-// Usage: bench_validate FILE [PYTHON_SECONDS PYTHON_BYTES]
-// PYTHON_SECONDS / PYTHON_BYTES: how long the Python baseline took on how many bytes
-// (bench/validate.sh measures it); the ratio compares per-byte rates. Prints its figures, the last
+// Usage: bench_validate FILE [BASELINE_BYTES BASELINE_COMMAND]
+// BASELINE_COMMAND (a shell command: the Python baseline, see bench/validate.sh) validates
+// BASELINE_BYTES bytes; it is timed in turn with the one-thread runs, so that both sides are
+// measured under the same load, and the ratio compares per-byte rates. Prints its figures, the last
 // line as `validate mb_per_s=... rows_per_s=... x_python=... of_newline_count=... peak_mib=...`.
 #include <algorithm>
 #include <cstdio>
@@ -61,39 +62,58 @@ double cpu_seconds() {
          static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
-// The best of `repeats` runs: the machine may be shared, and the fastest run is the one least
+// Keeps the best of several runs: the machine may be shared, and the fastest run is the one least
 // disturbed by other work. cpu_seconds is that run's processor time (all threads).
-run_figures validate(const char* path, unsigned threads, int repeats) {
-  run_figures best;
-  for (int i = 0; i < repeats; ++i) {
-    const double cpu_start = cpu_seconds();
-    mmdreg::bench::stopwatch clock;
-    auto s =
-        mmdreg::csv::validate_file(path, {.threads = threads}, [](const mmdreg::diagnostic&) {});
-    const double seconds = clock.seconds();
-    if (!s) {
-      std::fprintf(stderr, "bench_validate: %s\n", s.err().message.c_str());
-      std::exit(1);
-    }
-    if (i == 0 || seconds < best.seconds) {
-      best.seconds = seconds;
-      best.cpu_seconds = cpu_seconds() - cpu_start;
-      best.summary = *s;
-    }
+void validate_once(const char* path, unsigned threads, run_figures& best, bool first) {
+  const double cpu_start = cpu_seconds();
+  mmdreg::bench::stopwatch clock;
+  auto s = mmdreg::csv::validate_file(path, {.threads = threads}, [](const mmdreg::diagnostic&) {});
+  const double seconds = clock.seconds();
+  if (!s) {
+    std::fprintf(stderr, "bench_validate: %s\n", s.err().message.c_str());
+    std::exit(1);
   }
-  return best;
+  if (first || seconds < best.seconds) {
+    best.seconds = seconds;
+    best.cpu_seconds = cpu_seconds() - cpu_start;
+    best.summary = *s;
+  }
+}
+
+// Runs the baseline command once; its wall time (the fastest so far kept in `best`) and output.
+void baseline_once(const std::string& command, double& best, std::string& output) {
+  mmdreg::bench::stopwatch clock;
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    std::fprintf(stderr, "bench_validate: cannot run the baseline: %s\n", command.c_str());
+    std::exit(1);
+  }
+  output.clear();
+  char buffer[256];
+  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
+    output += buffer;
+  const int status = ::pclose(pipe);
+  const double seconds = clock.seconds();
+  if (status != 0) {
+    std::fprintf(stderr, "bench_validate: the baseline failed (status %d): %s\n", status,
+                 command.c_str());
+    std::exit(1);
+  }
+  while (!output.empty() && (output.back() == '\n' || output.back() == '\r'))
+    output.pop_back();
+  if (best == 0 || seconds < best) best = seconds;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: bench_validate FILE [PYTHON_SECONDS PYTHON_BYTES]\n");
+  if (argc != 2 && argc != 4) {
+    std::fprintf(stderr, "usage: bench_validate FILE [BASELINE_BYTES BASELINE_COMMAND]\n");
     return 2;
   }
   const char* path = argv[1];
-  const double python_seconds = argc > 3 ? std::atof(argv[2]) : 0.0;
-  const double python_bytes = argc > 3 ? std::atof(argv[3]) : 0.0;
+  const double python_bytes = argc == 4 ? std::atof(argv[2]) : 0.0;
+  const std::string python_command = argc == 4 ? argv[3] : "";
   const double mb = 1e6;
 
   // Warm the page cache so that every measurement below reads from memory alike.
@@ -111,9 +131,19 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(floor.lines));
   std::printf("newline count: %.3f s, %.0f MB/s\n", floor_seconds, bytes / mb / floor_seconds);
 
-  const auto one = validate(path, 1, 3);
+  // One thread, in turn with the baseline: each side keeps its best of three.
+  run_figures one;
+  double python_seconds = 0;
+  std::string python_output;
+  for (int i = 0; i < 3; ++i) {
+    if (!python_command.empty()) baseline_once(python_command, python_seconds, python_output);
+    validate_once(path, 1, one, i == 0);
+  }
+  // The baseline runs in a child process, which this process's peak does not count.
   const double peak = mmdreg::bench::peak_rss_mib();
-  const auto two = validate(path, 2, 2);
+  run_figures two;
+  for (int i = 0; i < 2; ++i)
+    validate_once(path, 2, two, i == 0);
   const double one_rate = bytes / mb / one.seconds;
   const double rows_rate = static_cast<double>(one.summary.rows) / one.seconds;
   std::printf(
@@ -142,8 +172,8 @@ int main(int argc, char** argv) {
   if (python_seconds > 0 && python_bytes > 0) {
     const double python_rate = python_bytes / mb / python_seconds;
     x_python = one_rate / python_rate;
-    std::printf("python baseline: %.1f MB/s (%.1f MB in %.2f s)\n", python_rate, python_bytes / mb,
-                python_seconds);
+    std::printf("python baseline: %s; best of 3: %.1f MB/s (%.1f MB in %.2f s)\n",
+                python_output.c_str(), python_rate, python_bytes / mb, python_seconds);
   }
   std::printf(
       "validate mb_per_s=%.0f rows_per_s=%.0f x_python=%.1f of_newline_count=%.3f "

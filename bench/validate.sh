@@ -24,21 +24,9 @@ if [ "$python_rows" -lt "$rows" ]; then
   [ -s "$python_file" ] || head -n $(( python_rows + 1 )) "$file" > "$python_file"
   echo "python baseline timed on a $python_rows-row prefix ($python_file); x_python compares per-byte rates"
 fi
-# Best of two runs, like the figures of the C++ side.
-python_seconds=
-for _ in 1 2; do
-  start=$(date +%s.%N)
-  python_out=$(python3 "$shared/bench/baseline_validate.py" "$python_file")
-  end=$(date +%s.%N)
-  run=$(echo "$end - $start" | bc -l)
-  if [ -z "$python_seconds" ] || [ "$(echo "$run < $python_seconds" | bc -l)" = 1 ]; then
-    python_seconds=$run
-  fi
-done
 python_bytes=$(stat -c %s "$python_file")
-echo "python baseline: $python_out in ${python_seconds}s"
-
-out=$("$bin" "$file" "$python_seconds" "$python_bytes")
+# bench_validate times the baseline in turn with its own one-thread runs (best of three each).
+out=$("$bin" "$file" "$python_bytes" "python3 '$shared/bench/baseline_validate.py' '$python_file'")
 rejected=$(echo "$out" | sed -n 's/^1 thread .*rejected=\([0-9]*\).*/\1/p')
 expected=$(( rows / 50 ))
 echo "$out" | sed '$d'
