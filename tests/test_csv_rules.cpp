@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE csv_rules
 #include <boost/test/unit_test.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <set>
 
@@ -396,6 +398,39 @@ BOOST_AUTO_TEST_CASE(hash_findings_equal_a_plain_decode_of_the_value) {
       }
     }
   }
+}
+
+// validate_file reads in chunks (256 KiB with one thread, 2 MiB a thread with more): a file of
+// several such chunks, lines cut at every boundary, reads as the same text in memory.
+BOOST_AUTO_TEST_CASE(a_file_of_many_chunks_reads_as_its_text) {
+  std::string text = kAutopilot5;
+  for (int i = 0; i < 1100; ++i) {
+    const auto serial = "SER" + std::to_string(i % 900);
+    auto hash = device_hash(serial, "Dell Inc.", "X", static_cast<std::uint8_t>(i % 900 % 200), i);
+    if (i % 37 == 0) hash[100] = '#';
+    text += ap(serial, hash, i % 5 == 0 ? "Microsoft365Managed_Standard" : "");
+  }
+  BOOST_TEST_REQUIRE(text.size() > std::size_t{4} << 20);
+  const auto path = std::filesystem::temp_directory_path() / "mmdreg_test_csv_rules_chunks.csv";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+  }
+  const auto memory = run_validator(text);
+  BOOST_TEST(memory.count(rule::hash_base64) == 30U);
+  BOOST_TEST(memory.count(rule::duplicate_device) > 0U);
+  for (unsigned threads : {1U, 2U, 3U}) {
+    BOOST_TEST_CONTEXT(threads << " threads") {
+      const auto file = validate_file_collect(path, {.threads = threads});
+      BOOST_TEST_REQUIRE(file.ok());
+      testing::csv_run run;
+      run.diagnostics = file->diagnostics;
+      BOOST_TEST(run.keys() == memory.keys(), boost::test_tools::per_element());
+      BOOST_TEST(file->summary.rows == memory.summary.rows);
+      BOOST_TEST(file->summary.accepted == memory.summary.accepted);
+    }
+  }
+  std::filesystem::remove(path);
 }
 
 BOOST_AUTO_TEST_CASE(real_samples, *boost::unit_test::precondition(testing::shared_dir_present{})) {

@@ -132,9 +132,9 @@ class validator {
 summary validate_buffer(std::string_view content, const validate_options& options,
                         const diagnostic_sink& on_diagnostic, const row_sink& on_row = {});
 
-/// Validates a file without ever holding it whole: a regular file is memory-mapped and validated
-/// in windows of 4 MiB per thread, each released after use; anything else (a pipe) is read in
-/// chunks of 1 MiB. errc::io when the file cannot be opened or read.
+/// Validates a file without ever holding it whole: it is read in chunks (256 KiB with one thread,
+/// 2 MiB per thread with more), so memory stays flat whatever its size; a pipe works as well as a
+/// regular file. errc::io when the file cannot be opened or read.
 result<summary> validate_file(const std::filesystem::path& path, const validate_options& options,
                               const diagnostic_sink& on_diagnostic, const row_sink& on_row = {});
 
