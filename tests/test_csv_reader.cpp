@@ -290,79 +290,85 @@ BOOST_AUTO_TEST_CASE(file_and_buffer_agree_and_a_missing_file_is_an_io_error) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_CASE(line_scan_paths_agree_with_a_plain_reading) {
-  using mmdreg::csv::detail::line_shape;
-  using mmdreg::csv::detail::scan_line;
-  using mmdreg::csv::detail::scan_path;
-  BOOST_TEST_MESSAGE("AVX2 path available: " << mmdreg::csv::detail::scan_avx2_supported());
-  std::mt19937 random(7);
-  const char specials[] = {'"', '\0', '\x80', '\xC3', '\xFF', ',', ',', '\n', '\r'};
-  for (std::size_t size = 0; size < 200; ++size) {
-    for (int trial = 0; trial < 20; ++trial) {
+using mmdreg::csv::detail::line_shape;
+using mmdreg::csv::detail::scan_line;
+using mmdreg::csv::detail::scan_line_from;
+using mmdreg::csv::detail::scan_path;
+
+namespace {
+
+// Calls check(text) for `trials` texts of each size below `sizes`: 'A's with up to `most` bytes
+// replaced by random ones of `specials`.
+template <class Check>
+void for_sprinkled_texts(unsigned seed, std::size_t sizes, int trials, std::string_view specials,
+                         unsigned most, Check check) {
+  std::mt19937 random(seed);
+  for (std::size_t size = 0; size < sizes; ++size) {
+    for (int trial = 0; trial < trials; ++trial) {
       std::string text(size, 'A');
-      const int count = static_cast<int>(random() % 24);
-      for (int k = 0; k < count && size > 0; ++k)
-        text[random() % size] = specials[random() % sizeof specials];
-      const auto scalar = scan_line(text, scan_path::scalar);
-      BOOST_TEST((scan_line(text, scan_path::avx2) == scalar));
-      // What the scan must find, read the plain way.
-      const auto line = std::string_view(text).substr(0, text.find('\n'));
-      BOOST_TEST(scalar.length == line.size());
-      BOOST_TEST(scalar.newline == (line.size() < text.size()));
-      BOOST_TEST(scalar.special.first_quote == line.find('"'));
-      BOOST_TEST(scalar.special.first_nul == line.find('\0'));
-      const auto high = std::find_if(line.begin(), line.end(),
-                                     [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-      BOOST_TEST(scalar.special.first_high ==
-                 (high == line.end() ? std::string_view::npos
-                                     : static_cast<std::size_t>(high - line.begin())));
-      std::vector<std::size_t> commas;
-      for (std::size_t i = 0; i < line.size(); ++i)
-        if (line[i] == ',') commas.push_back(i);
-      BOOST_TEST_REQUIRE(scalar.commas == commas.size());
-      for (std::size_t i = 0; i < std::min(commas.size(), line_shape::kept_commas); ++i)
-        BOOST_TEST(scalar.comma_at[i] == commas[i]);
+      const auto count = random() % most;
+      for (unsigned k = 0; k < count && size > 0; ++k)
+        text[random() % size] = specials[random() % specials.size()];
+      check(text);
     }
   }
 }
 
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(line_scan_paths_agree_with_a_plain_reading) {
+  BOOST_TEST_MESSAGE("AVX2 path available: " << mmdreg::csv::detail::scan_avx2_supported());
+  constexpr std::string_view specials{"\"\0\x80\xC3\xFF,,\n\r", 9};
+  for_sprinkled_texts(7, 200, 20, specials, 24, [](const std::string& text) {
+    const auto scalar = scan_line(text, scan_path::scalar);
+    BOOST_TEST((scan_line(text, scan_path::avx2) == scalar));
+    // What the scan must find, read the plain way.
+    const auto line = std::string_view(text).substr(0, text.find('\n'));
+    BOOST_TEST(scalar.length == line.size());
+    BOOST_TEST(scalar.newline == (line.size() < text.size()));
+    BOOST_TEST(scalar.special.first_quote == line.find('"'));
+    BOOST_TEST(scalar.special.first_nul == line.find('\0'));
+    const auto high = std::find_if(line.begin(), line.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    BOOST_TEST(scalar.special.first_high == (high == line.end()
+                                                 ? std::string_view::npos
+                                                 : static_cast<std::size_t>(high - line.begin())));
+    std::vector<std::size_t> commas;
+    for (std::size_t i = 0; i < line.size(); ++i)
+      if (line[i] == ',') commas.push_back(i);
+    BOOST_TEST_REQUIRE(scalar.commas == commas.size());
+    for (std::size_t i = 0; i < std::min(commas.size(), line_shape::kept_commas); ++i)
+      BOOST_TEST(scalar.comma_at[i] == commas[i]);
+  });
+}
+
 BOOST_AUTO_TEST_CASE(a_line_scanned_in_parts_reads_as_one_scan) {
-  using mmdreg::csv::detail::line_shape;
-  using mmdreg::csv::detail::scan_line;
-  using mmdreg::csv::detail::scan_line_from;
-  using mmdreg::csv::detail::scan_path;
-  std::mt19937 random(5);
-  const char specials[] = {'"', '\0', '\x80', ',', ',', ',', '\n'};
-  for (std::size_t size = 0; size < 300; ++size) {
-    for (int trial = 0; trial < 10; ++trial) {
-      std::string text(size, 'A');
-      const int count = static_cast<int>(random() % 16);
-      for (int k = 0; k < count && size > 0; ++k)
-        text[random() % size] = specials[random() % sizeof specials];
-      const auto whole = scan_line(text, scan_path::scalar);
-      for (const auto path : {scan_path::scalar, scan_path::avx2}) {
-        for (std::size_t stop = 1; stop <= 5; ++stop) {
-          BOOST_TEST_CONTEXT("size " << size << ", stop after comma " << stop) {
-            line_shape parts;
-            const bool stopped = scan_line_from(text, 0, stop, parts, path);
-            // It stops at that comma exactly when the line has that many.
-            BOOST_TEST(stopped == (whole.commas >= stop));
-            if (stopped) {
-              BOOST_TEST(parts.commas == stop);
-              BOOST_TEST(parts.comma_at[stop - 1] == whole.comma_at[stop - 1]);
-              // Nothing after the comma has been looked at yet.
-              const auto seen = parts.comma_at[stop - 1];
-              for (const auto at :
-                   {parts.special.first_high, parts.special.first_quote, parts.special.first_nul})
-                BOOST_TEST((at == std::string_view::npos || at < seen));
-              BOOST_TEST(!scan_line_from(text, seen + 1, 0, parts, path));
-            }
-            BOOST_TEST((parts == whole));
+  constexpr std::string_view specials{"\"\0\x80,,,\n", 7};
+  for_sprinkled_texts(5, 300, 10, specials, 16, [](const std::string& text) {
+    const auto size = text.size();
+    const auto whole = scan_line(text, scan_path::scalar);
+    for (const auto path : {scan_path::scalar, scan_path::avx2}) {
+      for (std::size_t stop = 1; stop <= 5; ++stop) {
+        BOOST_TEST_CONTEXT("size " << size << ", stop after comma " << stop) {
+          line_shape parts;
+          const bool stopped = scan_line_from(text, 0, stop, parts, path);
+          // It stops at that comma exactly when the line has that many.
+          BOOST_TEST(stopped == (whole.commas >= stop));
+          if (stopped) {
+            BOOST_TEST(parts.commas == stop);
+            BOOST_TEST(parts.comma_at[stop - 1] == whole.comma_at[stop - 1]);
+            // Nothing after the comma has been looked at yet.
+            const auto seen = parts.comma_at[stop - 1];
+            for (const auto at :
+                 {parts.special.first_high, parts.special.first_quote, parts.special.first_nul})
+              BOOST_TEST((at == std::string_view::npos || at < seen));
+            BOOST_TEST(!scan_line_from(text, seen + 1, 0, parts, path));
           }
+          BOOST_TEST((parts == whole));
         }
       }
     }
-  }
+  });
 }
 
 BOOST_AUTO_TEST_CASE(a_reserved_duplicate_table_does_not_grow_and_keeps_its_keys) {
