@@ -1116,7 +1116,7 @@ result<summary> validate_file(const std::filesystem::path& path, const validate_
   }
   // One thread reads into a buffer that stays in its L2 cache: the kernel's copy from the page
   // cache streams, and the scan then reads from L2. Mapping the file instead costs a page-table
-  // entry per 4 KiB, set up and torn down, and measured 10-20 % slower. Several threads need a
+  // entry per 4 KiB, set up and torn down, and measured about 10 % slower. Several threads need a
   // share each per batch.
   const std::size_t chunk = options.threads <= 1 ? kFileChunk : kShareBytes * options.threads;
   const std::unique_ptr<char[]> buffer(new char[chunk]);
