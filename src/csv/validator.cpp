@@ -664,7 +664,12 @@ struct validator::state {
   void expect_size(std::uint64_t total_bytes) {
     if (!options.detect_duplicates) return;
     // Only a row with a valid hash enters the tables, and each such row holds 4000 characters.
-    const auto devices = static_cast<std::size_t>(total_bytes / hash_text_length);
+    // The reservation stops at a gigabyte's worth: entries spread over all of a table, so a
+    // larger file with few valid hashes would otherwise keep a table far larger than its entries
+    // need resident. Past that the tables grow as devices arrive.
+    constexpr std::uint64_t most_reserved = std::uint64_t{1} << 18;
+    const auto devices =
+        static_cast<std::size_t>(std::min(total_bytes / hash_text_length, most_reserved));
     duplicates.devices.reserve(devices);
     duplicates.serials.reserve(devices);
   }

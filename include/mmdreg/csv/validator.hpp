@@ -112,7 +112,7 @@ class validator {
 
   /// Optional, before the first feed: the size of the whole input when it is known, so that the
   /// duplicate tables are sized once for as many devices as it can hold (one per 4000-character
-  /// hash) instead of growing as rows arrive. Costs address space only until devices fill it.
+  /// hash; at most 262,144, a gigabyte's worth) instead of growing as rows arrive.
   void expect_size(std::uint64_t total_bytes);
 
   /// The next bytes of the input. Views passed to the sinks never outlive this call. Feeding a
