@@ -34,6 +34,14 @@ py::object native_error_type;
   throw py::error_already_set();
 }
 
+mmdreg::registry::upload_format parse_upload_format(const std::string& format) {
+  if (format == "auto") return mmdreg::registry::upload_format::detect;
+  if (format == "csv") return mmdreg::registry::upload_format::csv;
+  if (format == "json") return mmdreg::registry::upload_format::json;
+  raise_error({mmdreg::errc::invalid_argument,
+               "unknown upload format '" + format + "' (expected auto, csv or json)"});
+}
+
 mmdreg::csv::upload_target parse_target(const std::optional<std::string>& target) {
   if (!target) return mmdreg::csv::upload_target::dialect_default;
   if (*target == "intune") return mmdreg::csv::upload_target::intune;
@@ -525,7 +533,9 @@ class native_registry {
   py::dict register_upload(std::uint32_t org, const py::buffer& content,
                            std::optional<mmdreg::device_profile> profile, bool shared,
                            const std::string& order_id, const std::string& actor_kind,
-                           std::uint32_t actor_id, const std::optional<std::string>& via) {
+                           std::uint32_t actor_id, const std::optional<std::string>& via,
+                           const std::string& format) {
+    const auto as = parse_upload_format(format);
     reg::registration_request request;
     request.organization = reg::organization_id{org};
     request.by = actor_of(actor_kind, actor_id, request.organization);
@@ -534,8 +544,8 @@ class native_registry {
     const auto info = content.request();
     std::optional<reg::upload_registration> done;
     const auto failure = run([&](reg::engine& e) -> std::optional<mmdreg::error> {
-      auto registered = reg::register_upload(e, std::move(request), view_of(info),
-                                             reg::upload_format::detect, profile, shared);
+      auto registered =
+          reg::register_upload(e, std::move(request), view_of(info), as, profile, shared);
       if (!registered.ok()) return registered.err();
       done = std::move(registered).value();
       return std::nullopt;
@@ -822,7 +832,7 @@ PYBIND11_MODULE(_core, m) {
            py::arg("organization"), py::arg("oem"), py::arg("authorized"))
       .def("register_upload", &native_registry::register_upload, py::arg("organization"),
            py::arg("content"), py::arg("profile"), py::arg("shared"), py::arg("order_id"),
-           py::arg("actor_kind"), py::arg("actor_id"), py::arg("channel"))
+           py::arg("actor_kind"), py::arg("actor_id"), py::arg("channel"), py::arg("format"))
       .def("deregister", &native_registry::deregister, py::arg("organization"), py::arg("device"))
       .def("advance", &native_registry::advance, py::arg("seconds"))
       .def("now", &native_registry::now)

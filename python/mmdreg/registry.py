@@ -297,16 +297,18 @@ class _Service:
         as_partner: Optional[int] = None,
         as_oem: Optional[int] = None,
         channel: Optional[str] = None,
+        format: str = "auto",
     ) -> dict:
         """Validates an upload file (CSV of any dialect and encoding, or a JSON device list) and
-        registers its accepted rows; see :meth:`register_bytes` for the result."""
+        registers its accepted rows; see :meth:`register_bytes` for ``format`` and the result."""
         try:
             with open(os.fspath(path), "rb") as f:
                 content = f.read()
         except OSError as e:
             raise FileError(f"cannot read {os.fspath(path)}: {e.strerror}") from None
         return self.register_bytes(organization, content, profile, shared, order_id,
-                                   as_partner=as_partner, as_oem=as_oem, channel=channel)
+                                   as_partner=as_partner, as_oem=as_oem, channel=channel,
+                                   format=format)
 
     def register_bytes(
         self,
@@ -319,8 +321,14 @@ class _Service:
         as_partner: Optional[int] = None,
         as_oem: Optional[int] = None,
         channel: Optional[str] = None,
+        format: str = "auto",
     ) -> dict:
         """Validates an upload and registers its accepted rows in one request.
+
+        ``format`` says what the content is: ``"csv"`` (any dialect and encoding), ``"json"`` (a
+        device list, as the Graph import takes it) or ``"auto"``: JSON when the first non-blank
+        byte within the first 64 is ``{`` or ``[``, CSV otherwise. InvalidInputError for another
+        value, and for content named JSON that is no device list.
 
         The actor is the organization's tenant admin unless ``as_partner`` / ``as_oem`` names a
         partner or OEM. ``channel`` (one of :data:`CHANNELS`) defaults to the actor's own:
@@ -346,7 +354,7 @@ class _Service:
         kind, actor_id = _actor(as_partner, as_oem)
         with native_errors():
             result = self._core.register_upload(organization, content, profile, shared, order_id,
-                                                kind, actor_id, channel)
+                                                kind, actor_id, channel, format)
         result["findings"] = [Finding(*f) for f in result["findings"]]
         return result
 

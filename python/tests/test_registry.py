@@ -39,6 +39,28 @@ def test_register_and_advance_to_ready_for_user(clean_csv, bad_csv):
         mmdreg.error_message(mmdreg.RegistrationError.DEVICE_ALREADY_REGISTERED)}
 
 
+def test_register_bytes_reads_the_format_it_is_told(example_lines):
+    registry = mmdreg.MemoryRegistry(seed=3)
+    org = registry.add_organization("Contoso")
+    first = example_lines[1].split(",")
+    document = json.dumps([{"serialNumber": first[0], "hardwareIdentifier": first[2]}]).encode()
+    # Named CSV, the JSON list is a one-line file whose header matches no dialect: nothing is
+    # submitted.
+    as_csv = registry.register_bytes(org, document, format="csv")
+    assert as_csv["request"] is None and as_csv["file_rejected"]
+    assert any(f.rule == "header-unknown" for f in as_csv["findings"])
+    assert registry.devices(org) == []
+    # Named JSON, a CSV is no device list.
+    csv_text = "\r\n".join(example_lines[:2]).encode()
+    with pytest.raises(mmdreg.InvalidInputError):
+        registry.register_bytes(org, csv_text, format="json")
+    with pytest.raises(mmdreg.InvalidInputError, match="unknown upload format"):
+        registry.register_bytes(org, document, format="xml")
+    # Named JSON and detected alike: the device registers.
+    assert registry.register_bytes(org, document, format="json")["accepted"] == 1
+    assert [r.serial_number for r in registry.devices(org)] == [first[0]]
+
+
 def test_refusals_raise(clean_csv, tmp_path):
     registry = mmdreg.MemoryRegistry()
     with pytest.raises(mmdreg.Error):
