@@ -373,7 +373,7 @@ def _cmd_register(args: argparse.Namespace) -> int:
             try:
                 result = _run(lambda: registry.register_file(
                     o.id, path, args.profile, args.shared, args.order_id or "",
-                    as_partner=as_partner, as_oem=as_oem, channel=args.via))
+                    as_partner=as_partner, as_oem=as_oem, channel=args.via, format=args.format))
             except Refused as e:
                 print(f"mmdreg: refused: {path}: {e}", file=sys.stderr)
                 problems = True
@@ -614,6 +614,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help=f"one of {', '.join(PROFILE_NAMES)} (default standard): it creates the "
                    f"group tag, as in the Devices blade; '{FROM_TAGS}' lets the rows' MMD tag decide")
     r.add_argument("--shared", action="store_true", help="Shared device mode (not Power user)")
+    r.add_argument("--format", choices=("auto", "csv", "json"), default="auto",
+                   help="what the files are (default auto: a JSON device list when the file "
+                   "starts with { or [, a CSV otherwise)")
     r.add_argument("--order-id", metavar="ID", help="the order id of the batch")
     who = r.add_mutually_exclusive_group()
     who.add_argument("--as-partner", metavar="PARTNER",

@@ -30,6 +30,20 @@ def ok(*args):
     return done
 
 
+def test_register_reads_the_format_it_is_told(db, tmp_path, example_lines):
+    ok("org", "create", "--db", db, "Contoso")
+    first = example_lines[1].split(",")
+    listing = tmp_path / "devices.json"
+    listing.write_text(json.dumps([{"serialNumber": first[0], "hardwareIdentifier": first[2]}]))
+    # Read as a CSV, the list is a file whose header matches no dialect: nothing registers.
+    as_csv = run("register", "--db", db, listing, "--format", "csv", "--json")
+    assert as_csv.returncode == 1
+    assert json.loads(as_csv.stdout)[0]["file_rejected"] is True
+    assert run("register", "--db", db, listing, "--format", "xml").returncode == 2
+    done = json.loads(ok("register", "--db", db, listing, "--format", "json", "--json").stdout)
+    assert done[0]["accepted"] == 1
+
+
 def test_state_survives_between_invocations(db, clean_csv):
     created = ok("org", "create", "--db", db, "Contoso", "--disable-profile", "kiosk", "--json")
     assert created.stderr == f"mmdreg: created the registry file {db}\n"
