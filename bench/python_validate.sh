@@ -4,15 +4,23 @@
 # autopilot CSV (default 100,000 rows, one defect every 50 rows). Both figures are the best of a
 # few runs. Passes (exit 0) when Python reaches at least 90 % of the C++ rate.
 #
-# Environment: MMDREG_BUILD_DIR (default build/dev; needs the _core and bench_validate targets,
-# built here when missing), MMDREG_SHARED_DIR (default ../shared), PYTHON (default /usr/bin/python3).
+# Environment: MMDREG_BUILD_DIR (default build/dev: configured here when new; its _core and
+# bench_validate targets are built), MMDREG_SHARED_DIR (default ../shared), PYTHON (default
+# /usr/bin/python3).
 set -euo pipefail
 rows=${1:-100000}
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${MMDREG_BUILD_DIR:-$root/build/dev}
 shared=${MMDREG_SHARED_DIR:-$root/../shared}
 python=${PYTHON:-/usr/bin/python3}
-cmake --build "$build" --target _core bench_validate -j2 >/dev/null
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMMDREG_BUILD_BENCH=ON \
+    -DMMDREG_BUILD_PYTHON=ON -DMMDREG_BUILD_TESTS=OFF -DMMDREG_BUILD_FUZZ=OFF \
+    -DMMDREG_BUILD_EXAMPLES=OFF >"$build.configure.log" 2>&1 \
+    || { cat "$build.configure.log" >&2; echo "python_validate.sh: configuring failed" >&2; exit 1; }
+fi
+cmake --build "$build" --target _core bench_validate -j2 >"$build.build.log" 2>&1 \
+  || { tail -n 40 "$build.build.log" >&2; echo "python_validate.sh: building failed" >&2; exit 1; }
 
 data="$build/bench-data"
 mkdir -p "$data"
