@@ -131,12 +131,18 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(floor.lines));
   std::printf("newline count: %.3f s, %.0f MB/s\n", floor_seconds, bytes / mb / floor_seconds);
 
-  // One thread, in turn with the baseline: each side keeps its best of three.
+  // One thread, in turn with the baseline: each side keeps its best of three. After each
+  // baseline run (some 25 s on 1 GB, which leaves caches and memory in its own state) a first,
+  // untimed run warms up again, as the newline count did before the first round.
   run_figures one;
+  run_figures warm_up;
   double python_seconds = 0;
   std::string python_output;
   for (int i = 0; i < 3; ++i) {
-    if (!python_command.empty()) baseline_once(python_command, python_seconds, python_output);
+    if (!python_command.empty()) {
+      baseline_once(python_command, python_seconds, python_output);
+      validate_once(path, 1, warm_up, true);
+    }
     validate_once(path, 1, one, i == 0);
   }
   // The baseline runs in a child process, which this process's peak does not count.
