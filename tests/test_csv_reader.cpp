@@ -433,5 +433,6 @@ BOOST_AUTO_TEST_CASE(a_finished_validator_refuses_more_input) {
   v.feed(kPartnerHeader);
   (void)v.finish();
   BOOST_CHECK_THROW(v.feed("x"), std::logic_error);
+  BOOST_CHECK_THROW(v.expect_size(100), std::logic_error);
   BOOST_CHECK_THROW((void)v.finish(), std::logic_error);
 }

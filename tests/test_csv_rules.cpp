@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <set>
 
@@ -431,6 +432,32 @@ BOOST_AUTO_TEST_CASE(a_file_of_many_chunks_reads_as_its_text) {
     }
   }
   std::filesystem::remove(path);
+}
+
+// expect_size only sizes the duplicate tables: a hint that is right, far too small or far too
+// large changes no finding.
+BOOST_AUTO_TEST_CASE(a_size_hint_changes_no_finding_even_when_wrong) {
+  std::string text = kAutopilot5;
+  for (int i = 0; i < 3000; ++i) {
+    const auto serial = "SER" + std::to_string(i % 2500);
+    text += ap(serial, device_hash(serial, "Dell Inc.", "X", 1, i));
+  }
+  const auto findings = [&](std::optional<std::uint64_t> hint) {
+    testing::csv_run run;
+    validator v({}, [&](const diagnostic& d) { run.diagnostics.push_back(d); });
+    if (hint) v.expect_size(*hint);
+    v.feed(text);
+    run.summary = v.finish();
+    return run;
+  };
+  const auto plain = findings(std::nullopt);
+  BOOST_TEST(plain.count(rule::duplicate_device) == 500U);
+  for (const std::uint64_t hint :
+       {std::uint64_t{0}, std::uint64_t{text.size()}, std::uint64_t{1} << 40}) {
+    const auto hinted = findings(hint);
+    BOOST_TEST(hinted.keys() == plain.keys(), boost::test_tools::per_element());
+    BOOST_TEST(hinted.summary.accepted == plain.summary.accepted);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(real_samples, *boost::unit_test::precondition(testing::shared_dir_present{})) {
