@@ -93,10 +93,10 @@ const char* mmdreg_profile_name(mmdreg_profile profile) {
 
 const char* mmdreg_deployment_profile_name(mmdreg_profile profile, int shared) {
   const auto p = MMDREG_CAPI_NOTHROW(profile_of(profile));
-  // Power user has no shared variant, so no deployment profile serves it (as no group tag names
-  // it).
-  if (!p || (shared != 0 && !MMDREG_CAPI_NOTHROW(mmdreg::supports_shared(*p)))) return nullptr;
-  return MMDREG_CAPI_NOTHROW(mmdreg::deployment_profile_name(*p, shared != 0).data());
+  if (!p) return nullptr;
+  // Empty for Power user + shared, which has no deployment profile.
+  const auto name = MMDREG_CAPI_NOTHROW(mmdreg::deployment_profile_name(*p, shared != 0));
+  return name.empty() ? nullptr : name.data();
 }
 
 const char* mmdreg_device_name_template(mmdreg_profile profile) {

@@ -913,7 +913,11 @@ PYBIND11_MODULE(_core, m) {
   m.def("profile_display_name",
         [](mmdreg::device_profile p) { return std::string(mmdreg::display_name(p)); });
   m.def("deployment_profile_name", [](mmdreg::device_profile p, bool shared) {
-    return std::string(mmdreg::deployment_profile_name(p, shared));
+    const auto name = mmdreg::deployment_profile_name(p, shared);
+    if (name.empty())
+      throw py::value_error(
+          "the Power user profile has no shared variant, so no deployment profile serves it");
+    return std::string(name);
   });
   m.def("device_name_template",
         [](mmdreg::device_profile p) { return std::string(mmdreg::device_name_template(p)); });

@@ -47,6 +47,8 @@ BOOST_AUTO_TEST_CASE(every_tag_of_the_spec_parses_and_formats_round_trip,
         const auto refused = format_group_tag(*profile, true);
         BOOST_TEST(!refused.ok());
         BOOST_TEST((refused.err().code == errc::invalid_argument));
+        BOOST_TEST(group_tag_name(*profile, true).empty());
+        BOOST_TEST(deployment_profile_name(*profile, true).empty());
       }
       BOOST_TEST(deployment_profile_name(*profile, false) == testing::code(row[3]));
       BOOST_TEST(device_name_template(*profile) == testing::code(row[4]));

@@ -181,6 +181,15 @@ def format_group_tag(profile: DeviceProfile, shared: bool = False) -> str:
         raise InvalidInputError(str(e)) from None
 
 
+def deployment_profile_name(profile: DeviceProfile, shared: bool = False) -> str:
+    """The Autopilot deployment profile a device of this profile receives; raises
+    InvalidInputError for Power user + shared, which no group tag names."""
+    try:
+        return _core.deployment_profile_name(profile, shared)
+    except ValueError as e:
+        raise InvalidInputError(str(e)) from None
+
+
 def generate_device_names(profile: DeviceProfile, count: int = 1, seed: Optional[int] = None) -> list[str]:
     """``count`` fresh device names from the profile's template; a seed makes them reproducible."""
     if count < 0:
@@ -189,7 +198,6 @@ def generate_device_names(profile: DeviceProfile, count: int = 1, seed: Optional
 
 
 profile_display_name = _core.profile_display_name
-deployment_profile_name = _core.deployment_profile_name
 device_name_template = _core.device_name_template
 follows_name_template = _core.follows_name_template
 state_display_name = _core.state_display_name

@@ -12,6 +12,8 @@ def test_tags_round_trip():
             if profile == DeviceProfile.POWER_USER and shared:
                 with pytest.raises(mmdreg.InvalidInputError, match="Power user"):
                     mmdreg.format_group_tag(profile, shared)
+                with pytest.raises(mmdreg.InvalidInputError, match="Power user"):
+                    mmdreg.deployment_profile_name(profile, shared)
                 continue
             tag = mmdreg.format_group_tag(profile, shared)
             parsed = mmdreg.parse_group_tag(tag)

@@ -120,6 +120,7 @@ result<std::string> format_group_tag(device_profile p, bool shared) {
 }
 
 std::string_view deployment_profile_name(device_profile p, bool shared) noexcept {
+  if (shared && !supports_shared(p)) return {};
   return shared ? kSharedDeploymentProfile : names(p).deployment_profile;
 }
 

@@ -82,7 +82,8 @@ std::string_view group_tag_name(device_profile p, bool shared) noexcept;
 // Autopilot deployment profiles and device names
 
 /// The Autopilot deployment profile that a device of this profile receives. Shared devices use
-/// "Modern Workplace Autopilot Profile Shared" (self-deploying) whatever their profile.
+/// "Modern Workplace Autopilot Profile Shared" (self-deploying) whatever their profile. Empty for
+/// Power user + shared: no such device exists, as no group tag names it (see group_tag_name).
 std::string_view deployment_profile_name(device_profile p, bool shared) noexcept;
 
 /// Every Autopilot deployment profile name MMD uses, each once.
