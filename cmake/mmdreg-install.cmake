@@ -24,6 +24,12 @@ install(FILES
 
 # The .pc file finds its prefix relative to itself, so an installed tree can be moved.
 file(RELATIVE_PATH MMDREG_PC_RELATIVE_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
+get_target_property(MMDREG_LIBRARY_TYPE mmdreg TYPE)
+if(MMDREG_LIBRARY_TYPE STREQUAL "STATIC_LIBRARY")
+  set(MMDREG_PC_REQUIRES_FIELD Requires)
+else()
+  set(MMDREG_PC_REQUIRES_FIELD Requires.private)
+endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/mmdreg.pc.in ${PROJECT_BINARY_DIR}/mmdreg.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/mmdreg.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
